@@ -1,0 +1,46 @@
+# Two commands set everything up on a fresh machine:
+#   make run   — virtualenv, install, migrate, demo data, server on http://127.0.0.1:8000/
+#   make test  — the whole suite (SQLite, Celery in-process)
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup install migrate demo bench browser-test vendor clean
+
+$(VENV)/.installed: requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py demo_logins
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Exit code 5 (no tests collected) is a failure: a suite that ran nothing proves nothing.
+test: install
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+browser-test: install
+	$(PY) -m pytest -q -m browser $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/excel.py
+
+vendor:
+	bash scripts/vendor_static.sh
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3*

@@ -1,0 +1,59 @@
+"""Explicit audit entries: logins, failed logins, imports, exports, workflow decisions.
+
+Field-level history of records is kept by django-simple-history on every
+model; this module records the events that are not a field change.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from cadre_portal.models import AuditEvent, Region
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    # Behind the production reverse proxy the first X-Forwarded-For hop is the client.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
+    return ip or None
+
+
+def record(kind: str, *, user=None, summary: str, request=None, region=None, username: str = "", **detail) -> AuditEvent:
+    """Write one audit entry. ``region`` defaults to the acting user's scope node,
+    so the audit page can be scoped like every other list."""
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    if region is None and user is not None:
+        region = user.region if user.region_id else None
+    return AuditEvent.objects.create(
+        kind=kind,
+        user=user,
+        username=username or (user.username if user is not None else ""),
+        ip_address=client_ip(request),
+        region=region,
+        summary=summary[:255],
+        detail=detail,
+    )
+
+
+@receiver(user_logged_in, dispatch_uid="audit_login")
+def _on_login(sender, request, user, **kwargs):
+    record(AuditEvent.Kind.LOGIN, user=user, summary=f"{user.display_name} 登录", request=request)
+
+
+@receiver(user_logged_out, dispatch_uid="audit_logout")
+def _on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        record(AuditEvent.Kind.LOGOUT, user=user, summary=f"{user.display_name} 退出", request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def _on_login_failed(sender, credentials, request=None, **kwargs):
+    username = (credentials or {}).get("username", "")[:150]
+    # Scope the entry to the account's region when the account exists, so county
+    # staff see failed logins on their users; unknown names only admins see.
+    region = Region.objects.filter(users__username=username).first() if username else None
+    record(AuditEvent.Kind.LOGIN_FAILED, summary=f"用户名 {username} 登录失败", request=request, username=username, region=region)

@@ -1,0 +1,327 @@
+"""What every app shares: regions, units, users and roles, code tables, audit.
+
+Scoping lives in ``cadre_portal.scope``; people's identity fields in
+``cadre_portal.people``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from cadre_portal.scope import ScopedQuerySet
+
+
+class Region(models.Model):
+    """A node of the administrative division tree, keyed by the national statistical code.
+
+    ``path`` is the chain of codes from the root (``421223/421223100/``), so
+    "this node and everything under it" is one ``startswith`` filter.
+    """
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, "省级"
+        CITY = 2, "地级"
+        COUNTY = 3, "县级"
+        TOWNSHIP = 4, "乡级"
+        VILLAGE = 5, "村级"
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", "省/自治区/直辖市"
+        CITY = "city", "市/州"
+        COUNTY = "county", "县"
+        DISTRICT = "district", "区/县级市"
+        STREET = "street", "街道"
+        TOWN = "town", "镇"
+        TOWNSHIP = "township", "乡"
+        COMMUNITY = "community", "社区"
+        VILLAGE = "village", "村"
+        OTHER = "other", "其他"
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField("路径", max_length=255, db_index=True, editable=False)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_region_field = "self"
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # path is derived data; keeping it consistent is part of storing a node.
+        self.path = (self.parent.path if self.parent_id else "") + self.code + "/"
+        super().save(*args, **kwargs)
+
+    @property
+    def is_village(self) -> bool:
+        return self.level == self.Level.VILLAGE
+
+    @property
+    def is_township(self) -> bool:
+        return self.level == self.Level.TOWNSHIP
+
+    def township(self) -> "Region | None":
+        """The township (乡镇/街道) this node is in, or itself."""
+        node = self
+        while node is not None and node.level > self.Level.TOWNSHIP:
+            node = node.parent
+        return node if node is not None and node.level == self.Level.TOWNSHIP else None
+
+    def full_name(self) -> str:
+        names = []
+        node = self
+        while node is not None and node.level >= self.Level.TOWNSHIP:
+            names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names))
+
+    def descendants(self, include_self: bool = True):
+        qs = Region.objects.filter(path__startswith=self.path)
+        return qs if include_self else qs.exclude(pk=self.pk)
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Domain(models.TextChoices):
+    """The five talent domains (五域) and their departments."""
+
+    EDUCATION = "education", "教育"
+    MEDICAL = "medical", "医疗"
+    AGRICULTURE = "agriculture", "农业"
+    INDUSTRY = "industry", "工业"
+    CULTURE = "culture", "文化"
+
+
+DOMAIN_DEPARTMENTS = {
+    Domain.EDUCATION: "县教育局",
+    Domain.MEDICAL: "县卫健局",
+    Domain.AGRICULTURE: "县农业农村局",
+    Domain.INDUSTRY: "县经信局",
+    Domain.CULTURE: "县文旅局",
+}
+
+
+class Unit(models.Model):
+    """A work unit (单位): a party or government organ, a public institution, an enterprise."""
+
+    class Kind(models.TextChoices):
+        PARTY_GOV = "party_gov", "党政机关"
+        INSTITUTION = "institution", "事业单位"
+        STATE_ENTERPRISE = "soe", "国有企业"
+        ENTERPRISE = "enterprise", "非公企业"
+        SOCIAL = "social", "社会组织"
+        VILLAGE_ORG = "village_org", "村（社区）组织"
+        OTHER = "other", "其他"
+
+    name = models.CharField("单位名称", max_length=128)
+    kind = models.CharField("单位性质", max_length=16, choices=Kind.choices)
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="units")
+    domain = models.CharField("所属领域", max_length=16, choices=Domain.choices, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_region_field = "region"
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["region__path", "sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="unit_unique_name_in_region")]
+        permissions = [("import_unit", "可导入单位"), ("export_unit", "可导出单位")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    TOWNSHIP_OFFICER = "township_officer", "乡镇组织委员"
+    COUNTY_STAFF = "county_staff", "县委组织部干部"
+    DOMAIN_OFFICER = "domain_officer", "行业主管部门干部"
+    LEADER = "leader", "县领导"
+    ADMIN = "admin", "系统管理员"
+
+
+class PortalUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A portal user. Role and scope (a region node, plus a domain for domain officers)
+    decide what they see and may do; see ``cadre_portal.scope``."""
+
+    full_name = models.CharField("姓名", max_length=32, blank=True)
+    role = models.CharField("角色", max_length=24, choices=Role.choices, default=Role.TOWNSHIP_OFFICER)
+    region = models.ForeignKey(
+        Region, verbose_name="数据范围", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        help_text="用户可见的区划：该节点及其下级全部区划。",
+    )
+    domain = models.CharField("行业领域", max_length=16, choices=Domain.choices, blank=True)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+    title = models.CharField("职务", max_length=64, blank=True)
+
+    objects = PortalUserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    scope_region_field = "region"
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["role", "username"]
+        permissions = [("import_user", "可导入用户"), ("export_user", "可导出用户")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    # Role predicates, used by views, workflows and templates.
+    @property
+    def is_township_officer(self) -> bool:
+        return self.role == Role.TOWNSHIP_OFFICER
+
+    @property
+    def is_county_staff(self) -> bool:
+        return self.role == Role.COUNTY_STAFF
+
+    @property
+    def is_domain_officer(self) -> bool:
+        return self.role == Role.DOMAIN_OFFICER
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role == Role.LEADER
+
+    @property
+    def sees_whole_county(self) -> bool:
+        return self.role in (Role.COUNTY_STAFF, Role.LEADER, Role.ADMIN) or self.is_superuser
+
+
+class CodeItem(models.Model):
+    """An entry of a code table an administrator may edit (e.g. the reserves' annual grades).
+
+    Seeded from the national tables; the national standards themselves are
+    also available as static choices in ``cadre_portal.codes``.
+    """
+
+    table = models.CharField("代码表", max_length=64, db_index=True)
+    code = models.CharField("代码", max_length=16)
+    name = models.CharField("名称", max_length=128)
+    parent_code = models.CharField("上级代码", max_length=16, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+    # For graded sets: does this value count as a pass (e.g. 不合格 does not).
+    is_passing = models.BooleanField("视为合格", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "代码表条目"
+        verbose_name_plural = "代码表"
+        ordering = ["table", "sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["table", "code"], name="codeitem_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.name}"
+
+    @classmethod
+    def choices_for(cls, table: str) -> list[tuple[str, str]]:
+        return list(cls.objects.filter(table=table, is_active=True).values_list("code", "name"))
+
+
+CODE_TABLE_LABELS = {
+    "gender_gbt2261_1": "性别（GB/T 2261.1）",
+    "ethnic_gb3304": "民族（GB 3304）",
+    "political_gbt4762": "政治面貌（GB/T 4762）",
+    "education_gbt4658_2006": "学历（GB/T 4658）",
+    "education_zb64_rmb_editor": "学历（组织系统）",
+    "degree_gbt6864_2003": "学位（GB/T 6864）",
+    "marital_gbt2261_2": "婚姻状况",
+    "health_gbt2261_3": "健康状况（GB/T 2261.3）",
+    "health_rmb_form_usage": "健康状况（任免表用语）",
+    "family_relation_gbt4761_2008": "家庭关系（GB/T 4761）",
+    "civil_servant_rank_2019": "公务员职级",
+    "leader_post_level_zb09": "领导职务层次",
+    "title_level": "职称级别",
+    "assessment_conclusion_zb18": "年度考核结论",
+    "democratic_rating_4": "民主评议等次",
+    "reserve_annual_grade_3_default": "后备干部年度综合评价等次",
+    "dossier_category_2018": "干部人事档案分类",
+    "village_two_committee_posts": "村“两委”职务",
+    "nomination_source": "推荐来源",
+    "priority_group": "优先选定群体",
+    "wulei_renyuan": "五类人员",
+    "appraisal_dimensions_seed": "评议维度",
+    "selection_criteria_seed": "选拔标准",
+}
+
+RESERVE_GRADE_TABLE = "reserve_annual_grade_3_default"
+
+
+class AuditEvent(models.Model):
+    """An explicit audit entry for what field history does not show: logins, imports, exports,
+    workflow decisions."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOGOUT = "logout", "退出"
+        SESSION_EXPIRED = "session_expired", "会话超时"
+        IMPORT = "import", "导入"
+        EXPORT = "export", "导出"
+        TRANSITION = "transition", "流程操作"
+        PASSWORD_CHANGE = "password_change", "修改密码"
+        REMINDER_SCAN = "reminder_scan", "提醒扫描"
+        OTHER = "other", "其他"
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    kind = models.CharField("类型", max_length=24, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    region = models.ForeignKey(Region, verbose_name="区划", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    summary = models.CharField("摘要", max_length=255)
+    detail = models.JSONField("详情", default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_field = "region"
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.summary}"

@@ -1,0 +1,93 @@
+"""Builders shared by the test suites of every app (and the benchmarks).
+
+Personas: two townships with an officer each, county staff, a leader, a
+domain officer (education), an administrator.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+from cadre_portal import idcard
+from cadre_portal.models import Region, Role, User
+
+PASSWORD = "Test-pass-2026"
+_seq = itertools.count(1)
+
+
+def make_region(code: str, name: str, level: int, kind: str, parent: Region | None = None) -> Region:
+    region, _ = Region.objects.get_or_create(
+        code=code, defaults={"name": name, "level": level, "kind": kind, "parent": parent}
+    )
+    return region
+
+
+@dataclass
+class RegionTree:
+    county: Region
+    township_a: Region
+    township_b: Region
+    village_a1: Region
+    village_a2: Region
+    village_b1: Region
+
+
+def make_region_tree() -> RegionTree:
+    """A small real-shaped tree: 崇阳县 with two towns and three villages."""
+    county = make_region("421223", "崇阳县", Region.Level.COUNTY, Region.Kind.COUNTY)
+    town_a = make_region("421223100", "天城镇", Region.Level.TOWNSHIP, Region.Kind.TOWN, county)
+    town_b = make_region("421223101", "沙坪镇", Region.Level.TOWNSHIP, Region.Kind.TOWN, county)
+    return RegionTree(
+        county=county,
+        township_a=town_a,
+        township_b=town_b,
+        village_a1=make_region("421223100201", "茅井村", Region.Level.VILLAGE, Region.Kind.VILLAGE, town_a),
+        village_a2=make_region("421223100202", "大岭村", Region.Level.VILLAGE, Region.Kind.VILLAGE, town_a),
+        village_b1=make_region("421223101201", "沙坪村", Region.Level.VILLAGE, Region.Kind.VILLAGE, town_b),
+    )
+
+
+def make_user(username: str, role: str, region: Region | None, *, domain: str = "", full_name: str = "", **extra) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        region=region,
+        domain=domain,
+        full_name=full_name or username,
+        **extra,
+    )
+    return user
+
+
+def make_id_number(birth: date = date(1992, 5, 1), *, region: str = "421223", female: bool = False) -> str:
+    """A fresh valid ID number on each call."""
+    n = next(_seq) % 500
+    sequence = n * 2 + (0 if female else 1)
+    return idcard.make(region, birth, sequence)
+
+
+@dataclass
+class Personas:
+    tree: RegionTree
+    officer_a: User
+    officer_b: User
+    county_staff: User
+    leader: User
+    domain_officer: User
+    admin: User
+
+
+def make_personas() -> Personas:
+    tree = make_region_tree()
+    return Personas(
+        tree=tree,
+        officer_a=make_user("officer_a", Role.TOWNSHIP_OFFICER, tree.township_a, full_name="天城镇组织委员"),
+        officer_b=make_user("officer_b", Role.TOWNSHIP_OFFICER, tree.township_b, full_name="沙坪镇组织委员"),
+        county_staff=make_user("county", Role.COUNTY_STAFF, tree.county, full_name="组织部干部"),
+        leader=make_user("leader", Role.LEADER, tree.county, full_name="县领导"),
+        domain_officer=make_user("edu", Role.DOMAIN_OFFICER, tree.county, domain="education", full_name="教育局干部"),
+        admin=make_user("admin", Role.ADMIN, tree.county, full_name="系统管理员", is_staff=True, is_superuser=True),
+    )

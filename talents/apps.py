@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TalentsConfig(AppConfig):
+    name = "talents"
+    verbose_name = "重点领域人才"

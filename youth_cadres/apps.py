@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class YouthCadresConfig(AppConfig):
+    name = "youth_cadres"
+    verbose_name = "优秀年轻干部"
