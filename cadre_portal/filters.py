@@ -4,7 +4,32 @@ from django import forms
 from cadre_portal.models import AuditEvent
 
 
-class AuditEventFilter(django_filters.FilterSet):
+def style_form_widgets(form) -> None:
+    """Give every widget its Tabler/Bootstrap class (filters render fields one by one)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(widget, forms.CheckboxSelectMultiple):
+            css = "form-select"
+        elif isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+            continue
+        else:
+            css = "form-control"
+        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    """FilterSet whose form is styled for Tabler."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_portal_styled", False):
+            style_form_widgets(form)
+            form._portal_styled = True
+        return form
+
+
+class AuditEventFilter(PortalFilterSet):
     kind = django_filters.ChoiceFilter(label="类型", choices=AuditEvent.Kind.choices, empty_label="全部类型")
     username = django_filters.CharFilter(label="用户名", lookup_expr="icontains")
     summary = django_filters.CharFilter(label="摘要包含", lookup_expr="icontains")

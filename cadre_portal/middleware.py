@@ -7,6 +7,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.contrib.auth.views import redirect_to_login
 from django.urls import Resolver404, resolve
 
@@ -14,6 +16,14 @@ from cadre_portal.models import AuditEvent
 
 SESSION_LOGIN_AT = "_portal_login_at"
 SESSION_LAST_SEEN = "_portal_last_seen"
+
+
+@receiver(user_logged_in, dispatch_uid="session_limits_login_at")
+def _stamp_login_time(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SESSION_LOGIN_AT] = now
+        request.session[SESSION_LAST_SEEN] = now
 
 
 class LoginRequiredMiddleware:

@@ -141,6 +141,7 @@ class Unit(models.Model):
     history = HistoricalRecords()
 
     scope_region_field = "region"
+    scope_domain_field = "domain"
 
     class Meta:
         verbose_name = "单位"

@@ -82,9 +82,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "cadre_portal.middleware.SessionLimitsMiddleware",
     "cadre_portal.middleware.LoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -275,3 +275,7 @@ CSRF_FAILURE_VIEW = "cadre_portal.views.csrf_failure"
 # Lockouts are keyed by username on purpose (one NAT address serves a whole
 # township office); axes warns about that choice.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+if TESTING:
+    # Fast hashing keeps persona creation cheap; never used outside tests.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
