@@ -25,7 +25,16 @@ def admin_overview(user):
     }
 
 
+def domain_units(user):
+    """A domain officer's home: the units of their domain (the talent registries build on these)."""
+    from cadre_portal.models import Unit
+
+    units = list(Unit.objects.visible_to(user).select_related("region")[:20])
+    return {"units": units, "domain": user.get_domain_display()}
+
+
 def register():
     register_menu("行政区划", "region_tree", section="基础数据", order=900)
     register_menu("审计日志", "audit_log", roles=("admin", "county_staff"), section="基础数据", order=910)
+    register_home_panel("domain_units", "cadre_portal/panels/domain_units.html", domain_units, roles=("domain_officer",), order=10)
     register_home_panel("admin_overview", "cadre_portal/panels/admin_overview.html", admin_overview, roles=("admin",), order=10)
