@@ -1,5 +1,9 @@
 from django.urls import path
 
+from reserves import views
+
 app_name = "reserves"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.candidate_detail, name="detail"),
+]

@@ -1,0 +1,610 @@
+"""Village (community) reserve cadres (村（社区）后备干部), seed part 一.
+
+One ``Candidate`` per person, carried through the stages in ``Candidate.Stage``
+by ``reserves.workflow`` (the only code that writes ``stage``). Every record a
+stage produces has its own model here: the township inspection fields on the
+candidate, training sessions and attendance, mentors, placements, party
+development, annual appraisals, the end-of-cycle inspection, the pool entry,
+appointments, follow-up visits and later promotions.
+
+Due-date helpers the reminder engine queries live on the querysets and stay in
+the database (annotations, no Python loops).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce
+from simple_history.models import HistoricalRecords
+
+from cadre_portal import codes
+from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem, Region
+from cadre_portal.people import PersonFields
+from cadre_portal.scope import ScopedQuerySet
+
+REQUIRED_HOURS = 150
+CYCLE_YEARS = 2
+CYCLE_APPRAISAL_YEARS = (1, 2)
+VILLAGE_MIN, VILLAGE_MAX = 3, 7
+RATINGS = codes.DEMOCRATIC_RATING  # 好/较好/一般/差
+SELECTION_CRITERIA = codes.SELECTION_CRITERIA  # 讲政治 … 访口碑
+APPRAISAL_DIMENSIONS = codes.APPRAISAL_DIMENSIONS  # 政治表现 … 作风表现
+
+
+class DaysBetween(models.Func):
+    """Whole days from ``start`` to ``end`` (two date expressions), portable between
+    SQLite and PostgreSQL so ledgers and due dates stay in the database."""
+
+    output_field = FloatField()
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday(", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="((%(expressions)s)::float)", arg_joiner=")::date - (", **extra)
+
+    def as_sql(self, compiler, connection, template=None, arg_joiner=None, **extra):
+        if template is None:  # other backends: let Django do the temporal subtraction
+            template, arg_joiner = "(%(expressions)s)", " - "
+        return super().as_sql(compiler, connection, template=template, arg_joiner=arg_joiner, **extra)
+
+
+def add_months(day: date, months: int) -> date:
+    return day + relativedelta(months=months)
+
+
+# --- Candidate ----------------------------------------------------------------
+
+
+class CandidateQuerySet(ScopedQuerySet):
+    """Scoped queryset of candidates with the pipeline's due-date helpers."""
+
+    def active(self):
+        """Counted in the village's 3–7 (submitted, in training, at the end of the cycle, in the pool)."""
+        return self.filter(stage__in=Candidate.ACTIVE_STAGES)
+
+    def training(self):
+        return self.filter(stage=Candidate.Stage.TRAINING)
+
+    def with_hours(self):
+        """Annotate ``hours_done`` (sum of attendance) without joining rows into the main query."""
+        hours = (
+            Attendance.objects.filter(candidate=OuterRef("pk"))
+            .order_by()
+            .values("candidate")
+            .annotate(total=Sum("hours"))
+            .values("total")
+        )
+        return self.annotate(hours_done=Coalesce(Cast(Subquery(hours), FloatField()), Value(0.0)))
+
+    def with_projection(self, as_of: date | None = None):
+        """Annotate ``hours_done``, ``cycle_days``, ``elapsed_days`` and ``projected_hours``
+        (hours at the end of the cycle if the current pace holds)."""
+        as_of = as_of or date.today()
+        qs = self if "hours_done" in self.query.annotations else self.with_hours()
+        qs = qs.annotate(
+            cycle_days=DaysBetween(F("training_end"), F("training_start")),
+            elapsed_days=DaysBetween(Value(as_of, output_field=models.DateField()), F("training_start")),
+        )
+        return qs.annotate(
+            projected_hours=Case(
+                When(elapsed_days__lte=0, then=F("hours_done")),
+                When(elapsed_days__gte=F("cycle_days"), then=F("hours_done")),
+                default=ExpressionWrapper(F("hours_done") * F("cycle_days") / F("elapsed_days"), output_field=FloatField()),
+                output_field=FloatField(),
+            )
+        )
+
+    def behind_on_hours(self, as_of: date | None = None):
+        """Trainees whose pace projects fewer than 150 hours by the end of the cycle."""
+        return self.training().with_projection(as_of).filter(projected_hours__lt=REQUIRED_HOURS)
+
+    def cycle_ending_within(self, days: int, as_of: date | None = None):
+        as_of = as_of or date.today()
+        return self.training().filter(training_end__gte=as_of, training_end__lte=as_of + timedelta(days=days))
+
+    def cycle_ended(self, as_of: date | None = None):
+        as_of = as_of or date.today()
+        return self.training().filter(training_end__lte=as_of)
+
+    def appraisal_due(self, as_of: date | None = None, within_days: int = 60):
+        """Trainees for whom a cycle year ends within ``within_days`` (or has ended) without its appraisal."""
+        as_of = as_of or date.today()
+        horizon = as_of + timedelta(days=within_days)
+        q = Q()
+        for year in CYCLE_APPRAISAL_YEARS:
+            # The year ends ``year`` years after the start; expressed as a start bound.
+            latest_start = horizon - relativedelta(years=year)
+            q |= Q(training_start__lte=latest_start) & ~Q(appraisals__year=year)
+        return self.training().filter(q).distinct()
+
+    def with_priority_group(self, code: str):
+        return self.filter(priority_groups__contains=f",{code},")
+
+
+class Candidate(PersonFields):
+    """A village (community) reserve cadre, from nomination to appointment."""
+
+    class Stage(models.TextChoices):
+        DRAFT = "draft", "草稿（乡镇填报中）"
+        SUBMITTED = "submitted", "待县委组织部审查备案"
+        RETURNED = "returned", "退回乡镇修改"
+        REJECTED = "rejected", "审查未通过"
+        TRAINING = "training", "培养中"
+        FINAL_INSPECTED = "final_inspected", "综合考察已完成（待乡镇党委审议）"
+        COMMITTEE_APPROVED = "committee_approved", "乡镇党委已审议（待县委组织部审核备案）"
+        FINAL_FILED = "final_filed", "综合考察已备案（待确定入库）"
+        POOL = "pool", "储备库"
+        APPOINTED = "appointed", "已任用"
+        REMOVED = "removed", "已退出"
+
+    ACTIVE_STAGES = (
+        Stage.SUBMITTED,
+        Stage.TRAINING,
+        Stage.FINAL_INSPECTED,
+        Stage.COMMITTEE_APPROVED,
+        Stage.FINAL_FILED,
+        Stage.POOL,
+    )
+    EDITABLE_STAGES = (Stage.DRAFT, Stage.RETURNED)
+    # A person's ID number may be in the county only once among these stages.
+    OPEN_STAGES = (Stage.DRAFT, Stage.RETURNED, *ACTIVE_STAGES)
+
+    class InspectionResult(models.TextChoices):
+        RECOMMENDED = "recommended", "同意推荐"
+        NOT_RECOMMENDED = "not_recommended", "不同意推荐"
+
+    village = models.ForeignKey(
+        Region, verbose_name="所在村（社区）", on_delete=models.PROTECT, related_name="reserve_candidates",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    stage = models.CharField("所处阶段", max_length=24, choices=Stage.choices, default=Stage.DRAFT, editable=False, db_index=True)
+
+    # Nomination (开放选拔)
+    nomination_source = models.CharField("推荐方式", max_length=2, choices=codes.NOMINATION_SOURCE, blank=True)
+    # Codes of codes.PRIORITY_GROUP, stored ",1,4," so one ``contains`` filter finds a group on
+    # every database; use set_priority_groups()/priority_group_codes.
+    priority_groups = models.CharField("优先选定群体", max_length=40, blank=True, default="")
+    current_occupation = models.CharField("现从事职业", max_length=128, blank=True)
+    criteria = models.JSONField(
+        "选拔标准评价", default=dict, blank=True,
+        help_text="五个方面（讲政治、重品行、测素能、评表现、访口碑）各一个等次和说明：{方面: {rating, note}}。",
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    # Township inspection (集中考察、测评)
+    inspection_date = models.DateField("考察测评日期", null=True, blank=True)
+    inspectors = models.CharField("考察人员", max_length=200, blank=True)
+    inspection_result = models.CharField("考察测评结果", max_length=20, choices=InspectionResult.choices, blank=True)
+    inspection_opinion = models.TextField("考察测评意见", blank=True)
+    submission_reason = models.TextField("超出每村3-7人规模的说明", blank=True)
+
+    # Training cycle (周期培养)
+    training_start = models.DateField("培养开始日期", null=True, blank=True)
+    training_end = models.DateField("培养结束日期", null=True, blank=True)
+    key_training_object = models.BooleanField("重点培养对象", default=False)
+    key_training_since = models.DateField("列为重点培养对象日期", null=True, blank=True)
+
+    # County overrides of the end-of-cycle guard, with their reasons.
+    cycle_override_reason = models.TextField("培养期未满提前考察的理由", blank=True)
+    grade_override_reason = models.TextField("年度评价不合格仍予考察的理由", blank=True)
+
+    # Later use (优先使用)
+    wulei_category = models.CharField("五类人员类别", max_length=2, choices=[(str(i + 1), n) for i, (_c, n) in enumerate(codes.WULEI)], blank=True)
+    wulei_priority = models.BooleanField("选拔五类人员进乡镇领导班子时优先考虑", default=False)
+    exam_priority = models.BooleanField("事业单位定向招考、乡镇公务员招录同等条件下优先", default=False)
+
+    objects = CandidateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_region_field = "village"
+
+    class Meta:
+        verbose_name = "村（社区）后备干部"
+        verbose_name_plural = "村（社区）后备干部"
+        ordering = ["village__path", "name", "pk"]
+        indexes = [models.Index(fields=["village", "stage"])]
+        constraints = [
+            # The database's own guarantee behind the workflow's duplicate check: one open
+            # record per ID number in the whole installation.
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=Q(stage__in=["draft", "returned", "submitted", "training", "final_inspected",
+                                       "committee_approved", "final_filed", "pool"]),
+                name="candidate_one_open_record_per_id_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # Small pure helpers ------------------------------------------------------
+    @property
+    def priority_group_codes(self) -> list[str]:
+        return [c for c in (self.priority_groups or "").split(",") if c]
+
+    def set_priority_groups(self, group_codes) -> None:
+        group_codes = [str(c) for c in group_codes if c]
+        self.priority_groups = ("," + ",".join(group_codes) + ",") if group_codes else ""
+
+    @property
+    def priority_group_labels(self) -> list[str]:
+        names = dict(codes.PRIORITY_GROUP)
+        return [names.get(c, c) for c in self.priority_group_codes]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.stage in self.EDITABLE_STAGES
+
+    @property
+    def inspection_recorded(self) -> bool:
+        return bool(self.inspection_date and self.inspection_result)
+
+    def criteria_rows(self) -> list[dict]:
+        ratings = dict(RATINGS)
+        rows = []
+        for code, name in SELECTION_CRITERIA:
+            item = (self.criteria or {}).get(code, {})
+            rows.append({"name": name, "rating": ratings.get(item.get("rating", ""), ""), "note": item.get("note", "")})
+        return rows
+
+    def cycle_years_required(self) -> tuple[int, ...]:
+        return CYCLE_APPRAISAL_YEARS
+
+
+class Transition(models.Model):
+    """One decision in a candidate's life: the stage before and after, who, when, and the opinion.
+
+    Written only by ``reserves.workflow``. ``from_stage == to_stage`` for decisions
+    that do not move the stage (an override, a follow-up visit)."""
+
+    class Action(models.TextChoices):
+        NOMINATE = "nominate", "填报推荐"
+        IMPORT = "import", "导入"
+        SUBMIT = "submit", "提交县委组织部审查备案"
+        FILE = "file", "审查备案通过，纳入培养序列"
+        RETURN = "return", "退回乡镇修改"
+        REJECT = "reject", "审查不予备案"
+        OVERRIDE = "override", "县委组织部特别准予"
+        FINAL_INSPECT = "final_inspect", "综合考察并提出使用意见"
+        COMMITTEE = "committee", "乡镇党委审议通过"
+        FINAL_FILE = "final_file", "综合考察审核备案"
+        FINAL_RETURN = "final_return", "综合考察退回乡镇"
+        ADMIT = "admit", "纳入储备库"
+        REMOVE = "remove", "移出储备库"
+        WITHDRAW = "withdraw", "退出培养"
+        APPOINT = "appoint", "任用"
+        FOLLOW_UP = "follow_up", "首年度回访考察"
+
+    candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="transitions")
+    from_stage = models.CharField("原阶段", max_length=24, choices=Candidate.Stage.choices, blank=True)
+    to_stage = models.CharField("新阶段", max_length=24, choices=Candidate.Stage.choices)
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField("操作时间", auto_now_add=True, db_index=True)
+    opinion = models.TextField("意见", blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "流程记录"
+        verbose_name_plural = "流程记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self.get_action_display()}"
+
+
+# --- Training -------------------------------------------------------------------
+
+
+class TrainingSession(models.Model):
+    """A centralized study session (集中学习培训), normally quarterly at the county party school."""
+
+    date = models.DateField("日期")
+    topic = models.CharField("培训主题", max_length=200)
+    hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
+    teacher = models.CharField("授课人", max_length=100, blank=True)
+    place = models.CharField("地点", max_length=100, default="县委党校")
+    for_all = models.BooleanField("面向全体培养对象", default=True)
+    trainees = models.ManyToManyField(Candidate, verbose_name="指定参训人员", blank=True, related_name="invited_sessions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = models.Manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "集中培训"
+        verbose_name_plural = "集中培训"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.topic}"
+
+    def quarter_label(self) -> str:
+        return f"{self.date.year}年第{(self.date.month - 1) // 3 + 1}季度"
+
+
+class Attendance(models.Model):
+    """Hours a trainee was credited for one session."""
+
+    session = models.ForeignKey(TrainingSession, verbose_name="培训", on_delete=models.CASCADE, related_name="attendances")
+    candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="attendances")
+    hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "培训出勤"
+        verbose_name_plural = "培训出勤"
+        ordering = ["session__date"]
+        constraints = [models.UniqueConstraint(fields=["session", "candidate"], name="attendance_once_per_session")]
+
+
+class Mentor(models.Model):
+    """传帮带: a serving cadre who mentors the trainee."""
+
+    candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="mentors")
+    mentor_name = models.CharField("导师姓名", max_length=32)
+    mentor_post = models.CharField("导师职务", max_length=100)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "传帮带导师"
+        verbose_name_plural = "传帮带导师"
+        ordering = ["start"]
+
+
+class Placement(models.Model):
+    """跟岗实习、实践锻炼: where, what, from–to and the outcome."""
+
+    class Kind(models.TextChoices):
+        SHADOW = "shadow", "跟岗实习"
+        ASSIST = "assist", "协助工作"
+        TASK = "task", "交派任务"
+        PROBLEM = "problem", "解决问题"
+
+    candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="placements")
+    kind = models.CharField("锻炼方式", max_length=16, choices=Kind.choices)
+    place = models.CharField("岗位/地点", max_length=100)
+    content = models.CharField("工作内容", max_length=200)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期", null=True, blank=True)
+    outcome = models.TextField("完成情况", blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "跟岗实习与实践锻炼"
+        verbose_name_plural = "跟岗实习与实践锻炼"
+        ordering = ["start"]
+
+
+class PartyDevelopment(models.Model):
+    """A step of party development (发展入党) with its date."""
+
+    class Step(models.TextChoices):
+        APPLICANT = "applicant", "入党申请人"
+        ACTIVIST = "activist", "入党积极分子"
+        DEVELOPMENT = "development", "发展对象"
+        PROBATIONARY = "probationary", "预备党员"
+        FULL = "full", "正式党员"
+
+    candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="party_steps")
+    step = models.CharField("阶段", max_length=16, choices=Step.choices)
+    date = models.DateField("日期")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "发展入党"
+        verbose_name_plural = "发展入党"
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["candidate", "step"], name="party_step_once")]
+
+
+# --- Appraisal and end of cycle ------------------------------------------------------
+
+
+class Appraisal(models.Model):
+    """The annual appraisal (年度综合评价) of one year of the cycle.
+
+    ``tallies`` holds the party-member and mass representatives' votes:
+    ``{维度: {好: n, 较好: n, 一般: n, 差: n}}`` over the five dimensions; the 两委
+    team's grade comes from the editable code table ``RESERVE_GRADE_TABLE``."""
+
+    candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="appraisals")
+    year = models.PositiveSmallIntegerField("培养年度", choices=[(1, "第一年"), (2, "第二年")])
+    appraised_on = models.DateField("评议日期")
+    tallies = models.JSONField("党员群众代表评议票数", default=dict, blank=True)
+    grade = models.ForeignKey(
+        CodeItem, verbose_name="“两委”年度综合评价等次", on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"table": RESERVE_GRADE_TABLE, "is_active": True},
+    )
+    opinion = models.TextField("集体鉴定意见")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "年度评议"
+        verbose_name_plural = "年度评议"
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["candidate", "year"], name="appraisal_once_per_year")]
+
+    def tally_rows(self) -> list[dict]:
+        rows = []
+        for dim, _ in APPRAISAL_DIMENSIONS:
+            counts = (self.tallies or {}).get(dim, {})
+            rows.append({"dimension": dim, "counts": [counts.get(r, 0) for r, _ in RATINGS]})
+        return rows
+
+
+class FinalInspection(models.Model):
+    """End-of-cycle comprehensive inspection (综合考察), the township party committee's
+    decision and the county's review and filing (审核备案)."""
+
+    class Recommendation(models.TextChoices):
+        POOL = "pool", "纳入储备库，择优使用"
+        CONTINUE = "continue", "继续培养"
+        NOT_USE = "not_use", "不再作为后备干部"
+
+    candidate = models.OneToOneField(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="final_inspection")
+    inspected_on = models.DateField("综合考察日期")
+    mass_evaluation = models.TextField("群众评议情况", blank=True)
+    branch_appraisal = models.TextField("村（社区）党组织评鉴情况", blank=True)
+    summary = models.TextField("综合考察情况")
+    recommendation = models.CharField("使用意见建议", max_length=16, choices=Recommendation.choices)
+    recommendation_note = models.TextField("使用意见说明", blank=True)
+    committee_date = models.DateField("乡镇党委审议日期", null=True, blank=True)
+    committee_opinion = models.TextField("乡镇党委审议意见", blank=True)
+    filed_on = models.DateField("县委组织部审核备案日期", null=True, blank=True)
+    filing_opinion = models.TextField("审核备案意见", blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "综合考察"
+        verbose_name_plural = "综合考察"
+
+
+# --- Pool, appointment, follow-up -----------------------------------------------------------
+
+
+class PoolEntry(models.Model):
+    """储备库 entry: the person's wishes (基本诉求), direction of use and intended post."""
+
+    candidate = models.OneToOneField(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="pool_entry")
+    admitted_on = models.DateField("入库日期")
+    wishes = models.TextField("本人基本诉求", blank=True)
+    direction = models.CharField("使用方向", max_length=200)
+    intended_post = models.CharField("拟任岗位", max_length=100, blank=True)
+    removed_on = models.DateField("移出日期", null=True, blank=True)
+    removal_reason = models.TextField("移出理由", blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "储备库"
+        verbose_name_plural = "储备库"
+
+
+class Appointment(models.Model):
+    """优先使用: appointment from the pool at a 两委 election or an ordinary adjustment."""
+
+    class Occasion(models.TextChoices):
+        ELECTION = "election", "村（社区）“两委”换届"
+        ADJUSTMENT = "adjustment", "平时调整"
+
+    candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="appointments")
+    occasion = models.CharField("任用时机", max_length=16, choices=Occasion.choices)
+    post = models.CharField("任用职务", max_length=40, choices=codes.VILLAGE_POSTS)
+    appointed_on = models.DateField("任用日期")
+    note = models.TextField("备注", blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "任用"
+        verbose_name_plural = "任用"
+        ordering = ["appointed_on"]
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    def pending(self):
+        return self.filter(visited_on__isnull=True)
+
+    def due(self, as_of: date | None = None, within_days: int = 30):
+        """Not yet visited and due within ``within_days`` (overdue ones included)."""
+        as_of = as_of or date.today()
+        return self.pending().filter(due_date__lte=as_of + timedelta(days=within_days))
+
+    def overdue(self, as_of: date | None = None):
+        as_of = as_of or date.today()
+        return self.pending().filter(due_date__lt=as_of)
+
+
+class FollowUpVisit(models.Model):
+    """首年度回访考察: due twelve months after the appointment."""
+
+    class Result(models.TextChoices):
+        GOOD = "good", "胜任"
+        FAIR = "fair", "基本胜任"
+        POOR = "poor", "不胜任"
+
+    appointment = models.OneToOneField(Appointment, verbose_name="任用", on_delete=models.CASCADE, related_name="follow_up")
+    candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="follow_ups")
+    due_date = models.DateField("应回访日期", db_index=True)
+    visited_on = models.DateField("回访日期", null=True, blank=True)
+    result = models.CharField("回访结果", max_length=8, choices=Result.choices, blank=True)
+    note = models.TextField("回访情况", blank=True)
+    adjustment = models.TextField("调整情况", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = FollowUpQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "首年度回访"
+        verbose_name_plural = "首年度回访"
+        ordering = ["due_date"]
+
+    @property
+    def is_done(self) -> bool:
+        return self.visited_on is not None
+
+
+class Promotion(models.Model):
+    """A later promotion, e.g. into township leadership as one of the 五类人员."""
+
+    candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="promotions")
+    date = models.DateField("日期")
+    post = models.CharField("新任职务", max_length=100)
+    unit = models.CharField("单位", max_length=100, blank=True)
+    into_township_leadership = models.BooleanField("作为五类人员进入乡镇领导班子", default=False)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "后续提拔使用"
+        verbose_name_plural = "后续提拔使用"
+        ordering = ["date"]

@@ -1,0 +1,723 @@
+"""The only code that changes a reserve cadre's stage.
+
+``ALLOWED`` declares every move: from which stages, to which stage, by which
+role. Each business verb below is one function with keyword-only arguments
+that runs in one transaction, re-reads the candidate under a row lock
+(``select_for_update``; on SQLite the IMMEDIATE transaction mode of the settings
+queues writers instead), checks role, scope, stage and the business rules,
+saves only the changed fields, writes a ``Transition`` row and an audit entry,
+and leaves side effects (notifications) to ``transaction.on_commit``.
+
+A refusal is a ``WorkflowError`` with a Chinese message for the user;
+``AlreadyHandled`` (a subclass) means someone else moved the record first.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, Q, Sum
+from simple_history.utils import bulk_create_with_history
+
+from cadre_portal import audit
+from cadre_portal.models import AuditEvent, Region, Role
+from cadre_portal.scope import region_in_scope
+from reserves.models import (
+    CYCLE_APPRAISAL_YEARS,
+    CYCLE_YEARS,
+    REQUIRED_HOURS,
+    VILLAGE_MAX,
+    VILLAGE_MIN,
+    Appointment,
+    Attendance,
+    Candidate,
+    FinalInspection,
+    FollowUpVisit,
+    PoolEntry,
+    TrainingSession,
+    Transition,
+    add_months,
+)
+
+Stage = Candidate.Stage
+Action = Transition.Action
+TOWNSHIP = (Role.TOWNSHIP_OFFICER,)
+COUNTY = (Role.COUNTY_STAFF,)
+
+
+class WorkflowError(Exception):
+    """A refused action; ``str(error)`` is the message for the user."""
+
+    already_handled = False
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class AlreadyHandled(WorkflowError):
+    """The record already moved on (someone else acted first)."""
+
+    already_handled = True
+
+
+@dataclass(frozen=True)
+class Move:
+    label: str
+    from_stages: tuple[str, ...]
+    to_stage: str | None  # None: stays where it is
+    roles: tuple[str, ...]
+    style: str = "primary"
+    needs_form: bool = True  # a page with more fields than an opinion
+
+
+ALLOWED: dict[str, Move] = {
+    Action.SUBMIT: Move("提交县委组织部审查备案", (Stage.DRAFT, Stage.RETURNED), Stage.SUBMITTED, TOWNSHIP),
+    Action.FILE: Move("审查备案，纳入培养序列", (Stage.SUBMITTED,), Stage.TRAINING, COUNTY, "success", False),
+    Action.RETURN: Move("退回乡镇修改", (Stage.SUBMITTED,), Stage.RETURNED, COUNTY, "warning", False),
+    Action.REJECT: Move("不予备案", (Stage.SUBMITTED,), Stage.REJECTED, COUNTY, "danger", False),
+    Action.OVERRIDE: Move("特别准予综合考察", (Stage.TRAINING,), None, COUNTY, "secondary"),
+    Action.FINAL_INSPECT: Move("录入综合考察和使用意见", (Stage.TRAINING,), Stage.FINAL_INSPECTED, TOWNSHIP),
+    Action.COMMITTEE: Move("录入乡镇党委审议结果", (Stage.FINAL_INSPECTED,), Stage.COMMITTEE_APPROVED, TOWNSHIP),
+    Action.FINAL_FILE: Move("综合考察审核备案", (Stage.COMMITTEE_APPROVED,), Stage.FINAL_FILED, COUNTY, "success", False),
+    Action.FINAL_RETURN: Move(
+        "退回乡镇重新考察", (Stage.FINAL_INSPECTED, Stage.COMMITTEE_APPROVED), Stage.TRAINING, COUNTY, "warning", False
+    ),
+    Action.ADMIT: Move("纳入储备库", (Stage.FINAL_FILED,), Stage.POOL, COUNTY, "success"),
+    Action.REMOVE: Move("移出储备库", (Stage.POOL,), Stage.REMOVED, COUNTY, "danger", False),
+    Action.WITHDRAW: Move(
+        "退出培养", (Stage.DRAFT, Stage.RETURNED, Stage.TRAINING, Stage.FINAL_FILED), Stage.REMOVED,
+        (Role.TOWNSHIP_OFFICER, Role.COUNTY_STAFF), "danger", False,
+    ),
+    Action.APPOINT: Move("任用", (Stage.POOL,), Stage.APPOINTED, COUNTY, "success"),
+    Action.FOLLOW_UP: Move("录入首年度回访", (Stage.APPOINTED,), None, (Role.COUNTY_STAFF, Role.TOWNSHIP_OFFICER)),
+}
+# A township officer withdraws only what is still theirs (a draft); the county the rest.
+_WITHDRAW_BY_ROLE = {
+    Role.TOWNSHIP_OFFICER: (Stage.DRAFT, Stage.RETURNED),
+    Role.COUNTY_STAFF: (Stage.TRAINING, Stage.FINAL_FILED),
+}
+# Actions that need an opinion/reason typed in.
+REASON_REQUIRED = {Action.RETURN, Action.REJECT, Action.REMOVE, Action.WITHDRAW, Action.FINAL_RETURN, Action.OVERRIDE}
+
+
+# --- helpers --------------------------------------------------------------------
+
+
+def atomic_write(func):
+    """``transaction.atomic`` for a workflow function.
+
+    On PostgreSQL the row lock makes concurrent callers wait. On SQLite the
+    settings' IMMEDIATE transactions queue writers on a database file; an
+    in-memory shared-cache database (the test database) answers "database
+    table is locked" instead of waiting, so the outermost call retries the
+    whole transaction a few times before giving up. Nothing is committed by a
+    failed attempt, so a retry is safe."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        db = connection
+        if db.vendor != "sqlite" or db.in_atomic_block:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        for attempt in range(_SQLITE_RETRIES):
+            try:
+                with transaction.atomic():
+                    return func(*args, **kwargs)
+            except OperationalError as exc:
+                if "locked" not in str(exc) or attempt == _SQLITE_RETRIES - 1:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+_SQLITE_RETRIES = 50
+
+
+def _role_ok(user, roles) -> bool:
+    return user is not None and user.is_authenticated and user.is_active and user.role in roles
+
+
+def _check_actor(user, candidate: Candidate, roles) -> None:
+    if user is None or not user.is_authenticated or user.is_read_only:
+        raise WorkflowError("县领导账号为只读，不能办理业务。")
+    if not _role_ok(user, roles):
+        names = "、".join(Role(r).label for r in roles)
+        raise WorkflowError(f"此操作由{names}办理。")
+    if not region_in_scope(user, candidate.village):
+        raise WorkflowError("该人员不在您的管辖范围内。")
+
+
+def _lock(pk) -> Candidate:
+    """Re-read the candidate under a row lock inside the current transaction."""
+    return Candidate.objects.select_for_update(of=("self",)).select_related("village").get(pk=pk)
+
+
+def _check_stage(candidate: Candidate, key: str, user=None) -> Move:
+    move = ALLOWED[key]
+    stages = move.from_stages
+    if key == Action.WITHDRAW and user is not None:
+        stages = _WITHDRAW_BY_ROLE.get(user.role, ())
+    if candidate.stage not in stages:
+        if _was_handled(candidate, key):
+            raise AlreadyHandled(f"该人员当前为“{candidate.get_stage_display()}”，此事项已由他人办理，请刷新页面。")
+        raise WorkflowError(f"该人员当前为“{candidate.get_stage_display()}”，不能办理“{move.label}”。")
+    return move
+
+
+def _was_handled(candidate: Candidate, key: str) -> bool:
+    """The stage is one this move (or its siblings) leads to: somebody acted first."""
+    move = ALLOWED[key]
+    targets = {m.to_stage for k, m in ALLOWED.items() if set(m.from_stages) & set(move.from_stages)}
+    return candidate.stage in targets
+
+
+def _record(candidate: Candidate, *, from_stage: str, action: str, by, opinion: str = "") -> Transition:
+    row = Transition.objects.create(
+        candidate=candidate, from_stage=from_stage, to_stage=candidate.stage, action=action, by=by, opinion=opinion
+    )
+    audit.record(
+        AuditEvent.Kind.TRANSITION,
+        user=by,
+        region=candidate.village,
+        summary=f"{candidate.name}（{candidate.village.name}）：{Action(action).label}",
+        candidate=candidate.pk,
+        action=action,
+        from_stage=from_stage,
+        to_stage=candidate.stage,
+    )
+    transaction.on_commit(lambda pk=row.pk: _after_commit(pk))
+    return row
+
+
+def _after_commit(transition_pk: int) -> None:
+    from reserves.tasks import notify_transition
+
+    notify_transition.delay(transition_pk)
+
+
+def _move(candidate: Candidate, key: str, *, by, opinion: str = "", fields: tuple[str, ...] = ()) -> Transition:
+    from_stage = candidate.stage
+    move = ALLOWED[key]
+    if move.to_stage is not None:
+        candidate.stage = move.to_stage
+    candidate.save(update_fields=["stage", *fields])
+    return _record(candidate, from_stage=from_stage, action=key, by=by, opinion=opinion)
+
+
+def _require_text(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise WorkflowError(message)
+    return value
+
+
+# --- rules (also shown in the UI when unmet) ---------------------------------------------
+
+
+def duplicate_exists(id_number: str, *, exclude_pk=None) -> bool:
+    """An open record with this ID number anywhere in the installation (no scope on purpose:
+    the answer is yes/no and reveals nothing else)."""
+    qs = Candidate.objects.filter(id_number=id_number, stage__in=Candidate.OPEN_STAGES)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+DUPLICATE_MESSAGE = "该身份证号码已在全县后备干部队伍中（已推荐、培养中或在储备库），不能重复推荐；如有疑问请联系县委组织部。"
+
+
+def village_counts(villages) -> dict[int, dict]:
+    """Per village: active reserves (counted in 3–7) and drafts awaiting submission."""
+    rows = (
+        Candidate.objects.filter(village__in=villages)
+        .values("village")
+        .annotate(
+            active=Count("pk", filter=Q(stage__in=Candidate.ACTIVE_STAGES)),
+            drafts=Count("pk", filter=Q(stage__in=Candidate.EDITABLE_STAGES)),
+        )
+    )
+    return {row["village"]: row for row in rows}
+
+
+def hours_done(candidate: Candidate) -> Decimal:
+    return candidate.attendances.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+
+
+def submit_blockers(candidate: Candidate) -> list[str]:
+    problems = []
+    if not candidate.inspection_recorded:
+        problems.append("尚未录入乡镇集中考察、测评结果。")
+    elif candidate.inspection_result != Candidate.InspectionResult.RECOMMENDED:
+        problems.append("考察测评结果为“不同意推荐”，不能提交。")
+    return problems
+
+
+def final_inspection_blockers(candidate: Candidate, as_of: date | None = None) -> list[str]:
+    """Why the end-of-cycle inspection cannot be recorded yet (empty when it can)."""
+    as_of = as_of or date.today()
+    problems = []
+    if candidate.training_end and candidate.training_end > as_of and not candidate.cycle_override_reason:
+        problems.append(f"培养期至 {candidate.training_end:%Y年%m月%d日} 结束，尚未期满（县委组织部可特别准予）。")
+    done = hours_done(candidate)
+    if done < REQUIRED_HOURS:
+        problems.append(f"集中学习培训 {done:g} 学时，不足 {REQUIRED_HOURS} 学时。")
+    appraisals = list(candidate.appraisals.select_related("grade"))
+    have = {a.year for a in appraisals}
+    missing = [y for y in CYCLE_APPRAISAL_YEARS if y not in have]
+    if missing:
+        problems.append("缺少培养期" + "、".join(f"第{'一二'[y - 1]}年" for y in missing) + "的年度评议。")
+    failing = [a for a in appraisals if not a.grade.is_passing]
+    if failing and not candidate.grade_override_reason:
+        problems.append(f"年度综合评价有“{failing[0].grade.name}”等次（县委组织部可特别准予）。")
+    return problems
+
+
+def admit_blockers(candidate: Candidate) -> list[str]:
+    inspection = FinalInspection.objects.filter(candidate=candidate).first()
+    if inspection is None or inspection.recommendation != FinalInspection.Recommendation.POOL:
+        return ["乡镇使用意见建议不是“纳入储备库”。"]
+    return []
+
+
+def blockers(candidate: Candidate, key: str) -> list[str]:
+    if key == Action.SUBMIT:
+        return submit_blockers(candidate)
+    if key == Action.FINAL_INSPECT:
+        return final_inspection_blockers(candidate)
+    if key == Action.ADMIT:
+        return admit_blockers(candidate)
+    if key == Action.OVERRIDE and candidate.cycle_override_reason and candidate.grade_override_reason:
+        return ["已特别准予。"]
+    return []
+
+
+@dataclass
+class AvailableAction:
+    key: str
+    label: str
+    style: str
+    needs_form: bool
+    reason_required: bool
+    blockers: list[str] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blockers
+
+
+def available_actions(candidate: Candidate, user) -> list[AvailableAction]:
+    """The actions the user may take now (role, scope and stage fit), each with the
+    business rules still unmet; the UI shows a button when ``allowed`` and the
+    reasons otherwise."""
+    if user is None or not user.is_authenticated or user.is_read_only:
+        return []
+    if not region_in_scope(user, candidate.village):
+        return []
+    result = []
+    for key, move in ALLOWED.items():
+        if user.role not in move.roles:
+            continue
+        stages = _WITHDRAW_BY_ROLE.get(user.role, ()) if key == Action.WITHDRAW else move.from_stages
+        if candidate.stage not in stages:
+            continue
+        if key == Action.FOLLOW_UP and not candidate.follow_ups.filter(visited_on__isnull=True).exists():
+            continue
+        result.append(
+            AvailableAction(key, move.label, move.style, move.needs_form, key in REASON_REQUIRED, blockers(candidate, key))
+        )
+    return result
+
+
+# --- nomination ------------------------------------------------------------------------
+
+
+def _check_village(user, village: Region) -> None:
+    if village is None or village.level != Region.Level.VILLAGE:
+        raise WorkflowError("请选择村（社区）。")
+    if not region_in_scope(user, village):
+        raise WorkflowError("只能为本乡镇的村（社区）推荐后备干部。")
+
+
+@atomic_write
+def create_draft(*, candidate: Candidate, by) -> Candidate:
+    """A township officer saves a new nomination as a draft."""
+    if by is None or not _role_ok(by, TOWNSHIP):
+        raise WorkflowError("推荐由乡镇组织委员填报。")
+    _check_village(by, candidate.village)
+    if duplicate_exists(candidate.id_number):
+        raise WorkflowError(DUPLICATE_MESSAGE)
+    candidate.stage = Stage.DRAFT
+    candidate.nominated_by = by
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError:
+        raise WorkflowError(DUPLICATE_MESSAGE) from None
+    _record(candidate, from_stage="", action=Action.NOMINATE, by=by)
+    return candidate
+
+
+@atomic_write
+def save_draft(*, candidate: Candidate, by) -> Candidate:
+    """Save edits to a draft (or a returned nomination). ``candidate`` carries the edits."""
+    current = _lock(candidate.pk)
+    _check_actor(by, current, TOWNSHIP)
+    if not current.is_editable:
+        raise AlreadyHandled(f"该人员当前为“{current.get_stage_display()}”，已不能修改。")
+    _check_village(by, candidate.village)
+    if duplicate_exists(candidate.id_number, exclude_pk=candidate.pk):
+        raise WorkflowError(DUPLICATE_MESSAGE)
+    candidate.stage = current.stage
+    editable = [f.name for f in Candidate._meta.concrete_fields if f.editable and not f.primary_key]
+    candidate.save(update_fields=[*editable, "name_initials", "name_pinyin", "sex", "birth_date"])
+    return candidate
+
+
+@atomic_write
+def record_inspection(*, candidate: Candidate, by, inspection_date: date, inspectors: str, result: str, opinion: str) -> Candidate:
+    """The township's centralized inspection and rating (集中考察、测评) of one nominee."""
+    current = _lock(candidate.pk)
+    _check_actor(by, current, TOWNSHIP)
+    if not current.is_editable:
+        raise AlreadyHandled(f"该人员当前为“{current.get_stage_display()}”，已不能修改考察测评结果。")
+    current.inspection_date = inspection_date
+    current.inspectors = _require_text(inspectors, "请填写考察人员。")
+    current.inspection_result = result
+    current.inspection_opinion = _require_text(opinion, "请填写考察测评意见。")
+    current.save(update_fields=["inspection_date", "inspectors", "inspection_result", "inspection_opinion"])
+    return current
+
+
+@atomic_write
+def submit_nominations(*, candidates: list[Candidate], by, reason: str = "") -> list[Transition]:
+    """The township submits one village's nominees to the county for 审查备案.
+
+    The village should keep 3 to 7 reserves; a submission that leaves it outside
+    that range needs a written reason, which the county sees."""
+    if not candidates:
+        raise WorkflowError("请至少选择一名人员提交。")
+    pks = sorted({c.pk for c in candidates})
+    locked = list(Candidate.objects.select_for_update(of=("self",)).select_related("village").filter(pk__in=pks).order_by("pk"))
+    villages = {c.village_id for c in locked}
+    if len(villages) != 1:
+        raise WorkflowError("一次只能提交同一个村（社区）的人员。")
+    for c in locked:
+        _check_actor(by, c, TOWNSHIP)
+        _check_stage(c, Action.SUBMIT)
+        problems = submit_blockers(c)
+        if problems:
+            raise WorkflowError(f"{c.name}：{problems[0]}")
+    village = locked[0].village
+    already = Candidate.objects.filter(village=village, stage__in=Candidate.ACTIVE_STAGES).count()
+    total = already + len(locked)
+    reason = (reason or "").strip()
+    if not VILLAGE_MIN <= total <= VILLAGE_MAX and not reason:
+        raise WorkflowError(
+            f"提交后{village.name}后备干部为 {total} 人，不在每村 {VILLAGE_MIN}-{VILLAGE_MAX} 人的规模内，请填写说明后再提交。"
+        )
+    rows = []
+    for c in locked:
+        c.submission_reason = reason if not VILLAGE_MIN <= total <= VILLAGE_MAX else ""
+        rows.append(_move(c, Action.SUBMIT, by=by, opinion=c.submission_reason, fields=("submission_reason",)))
+    return rows
+
+
+def submit_nomination(*, candidate: Candidate, by, reason: str = "") -> Transition:
+    return submit_nominations(candidates=[candidate], by=by, reason=reason)[0]
+
+
+# --- county review ---------------------------------------------------------------------
+
+
+@atomic_write
+def file_nomination(*, candidate: Candidate, by, opinion: str = "", on: date | None = None) -> Transition:
+    """County 审查备案: the person enters the two-year training sequence today."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.FILE)
+    c.training_start = on or date.today()
+    c.training_end = add_months(c.training_start, 12 * CYCLE_YEARS)
+    return _move(c, Action.FILE, by=by, opinion=(opinion or "").strip() or "同意备案。", fields=("training_start", "training_end"))
+
+
+@atomic_write
+def return_nomination(*, candidate: Candidate, by, reason: str) -> Transition:
+    """County returns a nomination to the township for changes (it becomes editable again)."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.RETURN)
+    return _move(c, Action.RETURN, by=by, opinion=_require_text(reason, "请填写退回理由。"))
+
+
+@atomic_write
+def reject_nomination(*, candidate: Candidate, by, reason: str) -> Transition:
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.REJECT)
+    return _move(c, Action.REJECT, by=by, opinion=_require_text(reason, "请填写不予备案的理由。"))
+
+
+# --- end of cycle ----------------------------------------------------------------------
+
+
+@atomic_write
+def grant_override(*, candidate: Candidate, by, reason: str, cycle: bool = False, grade: bool = False) -> Transition:
+    """County lets the end-of-cycle inspection go ahead before the cycle ends (``cycle``)
+    and/or despite a 不合格 grade (``grade``), with a reason."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.OVERRIDE)
+    reason = _require_text(reason, "请填写特别准予的理由。")
+    if not (cycle or grade):
+        raise WorkflowError("请选择特别准予的事项。")
+    fields = []
+    if cycle:
+        c.cycle_override_reason = reason
+        fields.append("cycle_override_reason")
+    if grade:
+        c.grade_override_reason = reason
+        fields.append("grade_override_reason")
+    what = "、".join(x for x, on in (("培养期未满", cycle), ("年度评价不合格", grade)) if on)
+    return _move(c, Action.OVERRIDE, by=by, opinion=f"{what}：{reason}", fields=tuple(fields))
+
+
+@atomic_write
+def record_final_inspection(
+    *, candidate: Candidate, by, inspected_on: date, summary: str, recommendation: str,
+    mass_evaluation: str = "", branch_appraisal: str = "", recommendation_note: str = "", as_of: date | None = None,
+) -> Transition:
+    """Township comprehensive inspection (综合考察) and its use recommendation.
+
+    Guard: cycle ended (or county override), 150 hours, an appraisal for each
+    year of the cycle, no failing grade (or county override)."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, TOWNSHIP)
+    _check_stage(c, Action.FINAL_INSPECT)
+    problems = final_inspection_blockers(c, as_of)
+    if problems:
+        raise WorkflowError("尚不能进行综合考察：" + "".join(problems))
+    FinalInspection.objects.update_or_create(
+        candidate=c,
+        defaults=dict(
+            inspected_on=inspected_on, summary=_require_text(summary, "请填写综合考察情况。"), recommendation=recommendation,
+            mass_evaluation=mass_evaluation, branch_appraisal=branch_appraisal, recommendation_note=recommendation_note,
+            committee_date=None, committee_opinion="", filed_on=None, filing_opinion="",
+        ),
+    )
+    label = FinalInspection.Recommendation(recommendation).label
+    return _move(c, Action.FINAL_INSPECT, by=by, opinion=f"使用意见建议：{label}。{recommendation_note}".strip())
+
+
+@atomic_write
+def record_committee_decision(*, candidate: Candidate, by, committee_date: date, opinion: str) -> Transition:
+    """The township party committee approves the inspection and recommendation (审议通过)."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, TOWNSHIP)
+    _check_stage(c, Action.COMMITTEE)
+    opinion = _require_text(opinion, "请填写乡镇党委审议意见。")
+    FinalInspection.objects.filter(candidate=c).update(committee_date=committee_date, committee_opinion=opinion)
+    return _move(c, Action.COMMITTEE, by=by, opinion=opinion)
+
+
+@atomic_write
+def file_final_inspection(*, candidate: Candidate, by, opinion: str = "") -> Transition:
+    """County 审核备案 of the end-of-cycle inspection."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.FINAL_FILE)
+    opinion = (opinion or "").strip() or "同意备案。"
+    FinalInspection.objects.filter(candidate=c).update(filed_on=date.today(), filing_opinion=opinion)
+    return _move(c, Action.FINAL_FILE, by=by, opinion=opinion)
+
+
+@atomic_write
+def return_final_inspection(*, candidate: Candidate, by, reason: str) -> Transition:
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.FINAL_RETURN)
+    return _move(c, Action.FINAL_RETURN, by=by, opinion=_require_text(reason, "请填写退回理由。"))
+
+
+# --- pool, appointment, follow-up ------------------------------------------------------------
+
+
+@atomic_write
+def admit_to_pool(
+    *, candidate: Candidate, by, direction: str, intended_post: str = "", wishes: str = "",
+    admitted_on: date | None = None, opinion: str = "",
+) -> Transition:
+    """County admits the person to the village's reserve pool (储备库)."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.ADMIT)
+    problems = admit_blockers(c)
+    if problems:
+        raise WorkflowError(problems[0])
+    PoolEntry.objects.update_or_create(
+        candidate=c,
+        defaults=dict(
+            admitted_on=admitted_on or date.today(), direction=_require_text(direction, "请填写使用方向。"),
+            intended_post=intended_post, wishes=wishes, removed_on=None, removal_reason="",
+        ),
+    )
+    return _move(c, Action.ADMIT, by=by, opinion=(opinion or "").strip() or f"使用方向：{direction}")
+
+
+@atomic_write
+def remove_from_pool(*, candidate: Candidate, by, reason: str) -> Transition:
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.REMOVE)
+    reason = _require_text(reason, "请填写移出储备库的理由。")
+    PoolEntry.objects.filter(candidate=c).update(removed_on=date.today(), removal_reason=reason)
+    return _move(c, Action.REMOVE, by=by, opinion=reason)
+
+
+@atomic_write
+def withdraw(*, candidate: Candidate, by, reason: str) -> Transition:
+    """The person leaves the pipeline (a draft withdrawn by the township; a trainee by the county)."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, ALLOWED[Action.WITHDRAW].roles)
+    _check_stage(c, Action.WITHDRAW, by)
+    return _move(c, Action.WITHDRAW, by=by, opinion=_require_text(reason, "请填写退出理由。"))
+
+
+@atomic_write
+def appoint(*, candidate: Candidate, by, occasion: str, post: str, appointed_on: date, note: str = "") -> Appointment:
+    """优先使用: appoint from the pool; the first-year follow-up visit falls due 12 months later."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.APPOINT)
+    appointment = Appointment.objects.create(
+        candidate=c, occasion=occasion, post=post, appointed_on=appointed_on, note=note, by=by
+    )
+    FollowUpVisit.objects.create(appointment=appointment, candidate=c, due_date=add_months(appointed_on, 12))
+    _move(
+        c, Action.APPOINT, by=by,
+        opinion=f"{Appointment.Occasion(occasion).label}任{appointment.get_post_display()}（{appointed_on:%Y年%m月%d日}）。{note}".strip(),
+    )
+    return appointment
+
+
+@atomic_write
+def record_follow_up(*, visit: FollowUpVisit, by, visited_on: date, result: str, note: str, adjustment: str = "") -> FollowUpVisit:
+    """首年度回访考察: result, note and any adjustment made."""
+    c = _lock(visit.candidate_id)
+    _check_actor(by, c, ALLOWED[Action.FOLLOW_UP].roles)
+    _check_stage(c, Action.FOLLOW_UP)
+    current = FollowUpVisit.objects.select_for_update().get(pk=visit.pk)
+    if current.visited_on is not None:
+        raise AlreadyHandled("该回访已由他人录入，请刷新页面。")
+    current.visited_on = visited_on
+    current.result = result
+    current.note = _require_text(note, "请填写回访情况。")
+    current.adjustment = adjustment
+    current.recorded_by = by
+    current.save(update_fields=["visited_on", "result", "note", "adjustment", "recorded_by"])
+    opinion = f"回访结果：{current.get_result_display()}。{note}" + (f" 调整：{adjustment}" if adjustment else "")
+    _record(c, from_stage=c.stage, action=Action.FOLLOW_UP, by=by, opinion=opinion)
+    return current
+
+
+# --- bulk: Excel import and attendance -------------------------------------------------------
+
+
+def _bulk_insert(candidates: list[Candidate], *, stage: str, by, action: str, note: str) -> list[Candidate]:
+    numbers = [c.id_number for c in candidates]
+    if len(set(numbers)) != len(numbers):
+        raise WorkflowError("导入的数据中有重复的身份证号码。")
+    if stage in Candidate.OPEN_STAGES:
+        taken = set(
+            Candidate.objects.filter(id_number__in=numbers, stage__in=Candidate.OPEN_STAGES).values_list("id_number", flat=True)
+        )
+        if taken:
+            # Row positions only: which township holds them is not the importer's business.
+            rows = [str(i + 1) for i, c in enumerate(candidates) if c.id_number in taken]
+            raise WorkflowError(f"第 {'、'.join(rows)} 条：{DUPLICATE_MESSAGE}")
+    villages = {c.village_id: c.village for c in candidates}
+    for village in villages.values():
+        _check_village(by, village)
+    for c in candidates:
+        c.stage = stage
+        c.nominated_by = c.nominated_by or by
+        c.fill_derived_fields()
+    try:
+        with transaction.atomic():
+            created = bulk_create_with_history(candidates, Candidate, default_user=by)
+    except IntegrityError:
+        raise WorkflowError(DUPLICATE_MESSAGE) from None
+    if any(c.pk is None for c in created):  # backends that do not return ids
+        by_number = dict(Candidate.objects.filter(id_number__in=numbers, stage=stage).values_list("id_number", "pk"))
+        for c in created:
+            c.pk = c.id = by_number[c.id_number]
+    rows = [Transition(candidate=c, from_stage="", to_stage=stage, action=action, by=by, opinion=note) for c in created]
+    bulk_create_with_history(rows, Transition, default_user=by)
+    audit.record(
+        AuditEvent.Kind.TRANSITION, user=by,
+        summary=f"{Action(action).label}村（社区）后备干部 {len(created)} 人（{Candidate.Stage(stage).label}）",
+        action=action, to_stage=stage, count=len(created),
+    )
+    return created
+
+
+@atomic_write
+def create_drafts(*, candidates: list[Candidate], by) -> list[Candidate]:
+    """Bulk-insert unsaved candidates as drafts (Excel import by a township officer).
+
+    A few queries in total: one duplicate check, the inserts and their history,
+    the transition rows. ID numbers already open anywhere in the county are refused."""
+    if by is None or not _role_ok(by, TOWNSHIP):
+        raise WorkflowError("推荐由乡镇组织委员填报。")
+    if not candidates:
+        return []
+    return _bulk_insert(candidates, stage=Stage.DRAFT, by=by, action=Action.NOMINATE, note="Excel 导入")
+
+
+@atomic_write
+def import_at_stage(*, candidates: list[Candidate], stage: str, by, note: str) -> list[Candidate]:
+    """County staff import existing records straight into ``stage`` (recorded as an import)."""
+    if by is None or not _role_ok(by, COUNTY):
+        raise WorkflowError("按阶段导入历史数据由县委组织部干部办理。")
+    if stage not in Candidate.Stage.values:
+        raise WorkflowError("导入的阶段不正确。")
+    if not candidates:
+        return []
+    note = _require_text(note, "请填写导入说明（数据来源）。")
+    return _bulk_insert(candidates, stage=stage, by=by, action=Action.IMPORT, note=note)
+
+
+@atomic_write
+def record_attendance(*, session: TrainingSession, candidates, by, replace: bool = False) -> int:
+    """Tick attendance for many trainees at once; each gets the session's hours.
+
+    With ``replace``, trainees the user can see who are not ticked lose their
+    attendance for this session. Returns the number of attendances added."""
+    if by is None or by.is_read_only or not _role_ok(by, (Role.COUNTY_STAFF, Role.TOWNSHIP_OFFICER)):
+        raise WorkflowError("培训出勤由县委组织部干部或乡镇组织委员登记。")
+    visible = Candidate.objects.visible_to(by).filter(stage=Stage.TRAINING)
+    pks = {c.pk for c in candidates}
+    allowed = set(visible.filter(pk__in=pks).values_list("pk", flat=True))
+    if pks - allowed:
+        raise WorkflowError("所选人员中有不在培养期或不在您管辖范围内的人员。")
+    if not session.for_all:
+        invited = set(session.trainees.filter(pk__in=pks).values_list("pk", flat=True))
+        if pks - invited:
+            raise WorkflowError("所选人员中有不在本次培训指定参训名单内的人员。")
+    if replace:
+        Attendance.objects.filter(session=session, candidate__in=visible).exclude(candidate__in=pks).delete()
+    existing = set(Attendance.objects.filter(session=session, candidate__in=pks).values_list("candidate_id", flat=True))
+    new = [Attendance(session=session, candidate_id=pk, hours=session.hours, recorded_by=by) for pk in sorted(pks - existing)]
+    if new:
+        bulk_create_with_history(new, Attendance, default_user=by)
+    audit.record(
+        AuditEvent.Kind.OTHER, user=by, summary=f"登记培训出勤：{session}（{len(pks)} 人）", session=session.pk, count=len(pks)
+    )
+    return len(new)
