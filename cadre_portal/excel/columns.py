@@ -1,0 +1,380 @@
+"""Typed spreadsheet columns.
+
+A ``Column`` is a django-import-export ``Field`` (so a registry is a real
+``ModelResource`` with Chinese column names) that also knows how to read an
+office cell (``parse``), how to write one (``to_cell``), what the template's
+notes sheet says about it and which dropdown it offers. Parsing raises
+``CellError`` with a Chinese message; the engine adds row number and header.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from import_export.fields import Field
+
+from cadre_portal import codes, idcard
+from cadre_portal.excel.reading import clean_text, header_key
+
+_counter = itertools.count()
+
+
+class CellError(ValueError):
+    """One cell cannot be accepted; the message is for the user."""
+
+
+# Leading characters that make Excel/WPS treat text as a formula. Our exports
+# prefix such text with a single quote; an import removes that one quote again.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def unescape_text(text: str) -> str:
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_TRIGGERS:
+        return text[1:]
+    return text
+
+
+class Column(Field):
+    """One spreadsheet column bound to a model attribute.
+
+    ``target`` is the attribute an import writes (``village_id`` for a
+    foreign key); ``export_paths`` the ``values_list`` lookups an export reads
+    (joins, never a query per row); ``to_cell`` turns those values into the
+    cell value.
+    """
+
+    text_format = False  # format the column as text ('@') in templates
+    kind_note = ""
+
+    def __init__(self, attribute, header, *, required=False, aliases=(), note="", width=14, target=None,
+                 export_paths=None, importable=True, exportable=True, example="", compare_path=None):
+        super().__init__(attribute=attribute, column_name=header)
+        self.header = header
+        self.required = required
+        self.aliases = tuple(aliases)
+        self.note = note
+        self.width = width
+        self.target = target or attribute
+        # The lookup that reads the stored value to compare with the file's.
+        self.compare_path = compare_path or self.target
+        self.export_paths = tuple(export_paths) if export_paths else (attribute,)
+        self.importable = importable
+        self.exportable = exportable
+        self.example = example
+        self.order = next(_counter)
+
+    # --- import ---
+    def parse(self, raw, ctx):
+        """The Python value for a non-empty cell, or raise CellError."""
+        return unescape_text(clean_text(raw))
+
+    def empty_value(self):
+        return ""
+
+    def read(self, raw, ctx):
+        text = raw if not isinstance(raw, str) else raw.strip("\u3000 \t\r\n")
+        if text is None or text == "" or (isinstance(text, str) and not clean_text(text)):
+            if self.required:
+                raise CellError("必填项，不能为空。")
+            return self.empty_value()
+        return self.parse(raw, ctx)
+
+    # --- export ---
+    def to_cell(self, values: tuple, ctx):
+        value = values[0]
+        return value if value not in (None, "") else None
+
+    def dropdown(self, ctx) -> list[str] | None:
+        return None
+
+    def describe(self, ctx) -> str:
+        parts = [self.note] if self.note else []
+        if self.kind_note:
+            parts.append(self.kind_note)
+        return "；".join(parts)
+
+    def header_keys(self) -> list[str]:
+        return [header_key(self.header)] + [header_key(a) for a in self.aliases]
+
+
+class TextColumn(Column):
+    def __init__(self, attribute, header, *, max_length=None, **kw):
+        super().__init__(attribute, header, **kw)
+        self.max_length = max_length
+
+    def parse(self, raw, ctx):
+        text = unescape_text(clean_text(raw))
+        if self.max_length and len(text) > self.max_length:
+            raise CellError(f"最多 {self.max_length} 个字，当前 {len(text)} 个字。")
+        return text
+
+
+class IntegerColumn(Column):
+    def __init__(self, attribute, header, *, min_value=None, max_value=None, **kw):
+        super().__init__(attribute, header, **kw)
+        self.min_value, self.max_value = min_value, max_value
+
+    def empty_value(self):
+        return None
+
+    def parse(self, raw, ctx):
+        if isinstance(raw, float) and raw.is_integer():
+            value = int(raw)
+        elif isinstance(raw, int) and not isinstance(raw, bool):
+            value = raw
+        else:
+            text = clean_text(raw)
+            if not re.fullmatch(r"-?\d+", text):
+                raise CellError("应填写整数。")
+            value = int(text)
+        if self.min_value is not None and value < self.min_value:
+            raise CellError(f"不能小于 {self.min_value}。")
+        if self.max_value is not None and value > self.max_value:
+            raise CellError(f"不能大于 {self.max_value}。")
+        return value
+
+
+class DecimalColumn(Column):
+    def __init__(self, attribute, header, *, places=1, min_value=None, max_value=None, **kw):
+        super().__init__(attribute, header, **kw)
+        self.places, self.min_value, self.max_value = places, min_value, max_value
+
+    def empty_value(self):
+        return None
+
+    def parse(self, raw, ctx):
+        try:
+            value = Decimal(str(raw).strip()) if not isinstance(raw, float) else Decimal(repr(raw))
+        except (InvalidOperation, ValueError):
+            raise CellError("应填写数字。") from None
+        if not value.is_finite():
+            raise CellError("应填写数字。")
+        quant = Decimal(1).scaleb(-self.places)
+        if value != value.quantize(quant):
+            raise CellError(f"最多保留 {self.places} 位小数。")
+        value = value.quantize(quant)
+        if self.min_value is not None and value < Decimal(str(self.min_value)):
+            raise CellError(f"不能小于 {self.min_value}。")
+        if self.max_value is not None and value > Decimal(str(self.max_value)):
+            raise CellError(f"不能大于 {self.max_value}。")
+        return value
+
+    def to_cell(self, values, ctx):
+        value = values[0]
+        return float(value) if value is not None else None
+
+
+class BooleanColumn(Column):
+    TRUE = {"是", "1", "Y", "YES", "TRUE", "√", "✓", "对"}
+    FALSE = {"否", "0", "N", "NO", "FALSE", "×", "X", "不是"}
+    kind_note = "填“是”或“否”"
+
+    def empty_value(self):
+        return False
+
+    def parse(self, raw, ctx):
+        if isinstance(raw, bool):
+            return raw
+        text = clean_text(raw).upper()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise CellError("请填写“是”或“否”。")
+
+    def to_cell(self, values, ctx):
+        return "是" if values[0] else "否"
+
+    def dropdown(self, ctx):
+        return ["是", "否"]
+
+
+class CodeColumn(Column):
+    """A coded value (民族, 政治面貌 …): the file may give the code or the name;
+    exports and dropdowns show the name."""
+
+    def __init__(self, attribute, header, *, choices, **kw):
+        super().__init__(attribute, header, **kw)
+        self._choices = choices
+
+    def choices(self):
+        return self._choices() if callable(self._choices) else self._choices
+
+    def parse(self, raw, ctx):
+        value = raw
+        if isinstance(raw, float) and raw.is_integer():
+            value = str(int(raw))
+        text = clean_text(value)
+        # Zero-padded codes typed as numbers (民族 "01" -> 1).
+        code = codes.lookup(self.choices(), text)
+        if code is None and text.isdigit():
+            code = codes.lookup(self.choices(), text.zfill(2))
+        if code is None:
+            raise CellError(f"“{text}”不是有效的{self.header}，请从下拉列表中选择（可填名称或代码）。")
+        return code
+
+    def to_cell(self, values, ctx):
+        return codes.label(self.choices(), values[0]) or None
+
+    def dropdown(self, ctx):
+        return [name for _code, name in self.choices()]
+
+    def describe(self, ctx):
+        base = super().describe(ctx)
+        names = self.dropdown(ctx)
+        listed = "、".join(names[:12]) + ("……（见下拉列表）" if len(names) > 12 else "")
+        return (base + "；" if base else "") + f"可填名称或代码：{listed}"
+
+
+class MultiCodeColumn(CodeColumn):
+    """Several codes in one cell, separated by 、，, ; or spaces; stored joined by ``joiner``."""
+
+    SPLIT = re.compile(r"[、，,;；/\s]+")
+
+    def __init__(self, attribute, header, *, choices, joiner=",", **kw):
+        super().__init__(attribute, header, choices=choices, **kw)
+        self.joiner = joiner
+
+    def parse(self, raw, ctx):
+        items = [part for part in self.SPLIT.split(clean_text(raw)) if part]
+        result = []
+        for item in items:
+            code = codes.lookup(self.choices(), item)
+            if code is None:
+                raise CellError(f"“{item}”不是有效的{self.header}（多个值用顿号分隔）。")
+            if code not in result:
+                result.append(code)
+        return self.joiner.join(result)
+
+    def to_cell(self, values, ctx):
+        raw = values[0] or ""
+        return "、".join(codes.label(self.choices(), code) for code in raw.split(self.joiner) if code) or None
+
+    def dropdown(self, ctx):
+        return None
+
+
+_DATE_PATTERNS = [
+    (re.compile(r"^(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?$"), True),
+    (re.compile(r"^(\d{4})[.\-/年](\d{1,2})月?$"), False),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), True),
+    (re.compile(r"^(\d{4})(\d{2})$"), False),
+]
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def parse_date(raw) -> date:
+    """Excel dates, and text as offices write it: 1990.05, 1990-05-01, 1990/5/1,
+    1990年5月, 1990年5月1日, 199005, 19900501. A month alone means its first day."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, float) and not raw.is_integer():
+        # 1990.05 typed into a General cell arrives as a number.
+        text = f"{raw:.2f}"
+        if f"{raw:.1f}" == repr(raw) and text.endswith("0") and 1900 < raw < 2200:
+            raise CellError(f"日期 {raw} 被 Excel 存成了数字，无法区分 1 月和 10 月；请把该列设为文本格式，按 1990.10 填写。")
+        return parse_date(text)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        number = int(raw)
+        if 1 <= number <= 99999 and not (1900 <= number <= 2200):
+            from datetime import timedelta
+
+            return EXCEL_EPOCH + timedelta(days=number)
+        raw = str(number)
+    text = re.sub(r"\s+", "", clean_text(raw))
+    for pattern, has_day in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            day = int(match.group(3)) if has_day else 1
+            try:
+                value = date(year, month, day)
+            except ValueError:
+                raise CellError(f"日期“{text}”不存在。") from None
+            if not 1900 <= year <= 2200:
+                raise CellError(f"日期“{text}”的年份不合理。")
+            return value
+    raise CellError(f"无法识别日期“{text}”，请按 1990.05、1990-05-01 或 1990年5月 的格式填写。")
+
+
+class DateColumn(Column):
+    text_format = True
+    kind_note = "日期可填 1990.05、1990-05-01、1990年5月 或 199005"
+
+    def __init__(self, attribute, header, *, month_only=False, **kw):
+        super().__init__(attribute, header, **kw)
+        self.month_only = month_only
+
+    def empty_value(self):
+        return None
+
+    def parse(self, raw, ctx):
+        return parse_date(raw)
+
+
+class IDNumberColumn(Column):
+    """Resident ID numbers: text, lower-case x accepted, numbers mangled by Excel refused.
+    Exports mask the number for roles that see it masked."""
+
+    text_format = True
+    kind_note = "18位居民身份证号码；该列须为文本格式，否则 Excel 会丢掉末尾几位"
+
+    def __init__(self, attribute="id_number", header="身份证号码", **kw):
+        kw.setdefault("width", 22)
+        super().__init__(attribute, header, **kw)
+
+    def parse(self, raw, ctx):
+        if isinstance(raw, str):
+            raw = unescape_text(raw.strip())
+        try:
+            return idcard.parse(raw).number
+        except idcard.IDNumberError as exc:
+            raise CellError(str(exc)) from None
+
+    def to_cell(self, values, ctx):
+        number = values[0] or ""
+        return idcard.mask(number) if ctx.mask_id_numbers else number
+
+
+class RegionColumn(Column):
+    """A region of the user's scope, by statistical code, name (when unique in the
+    scope) or township+village name. A region outside the scope reads exactly like
+    one that does not exist."""
+
+    def __init__(self, attribute, header, *, levels=(5,), **kw):
+        kw.setdefault("target", f"{attribute}_id")
+        kw.setdefault("export_paths", (f"{attribute}__name", f"{attribute}__parent__name", f"{attribute}__code"))
+        kw.setdefault("width", 20)
+        super().__init__(attribute, header, **kw)
+        self.levels = tuple(levels)
+
+    def _index(self, ctx):
+        return ctx.region_index(self.levels)
+
+    def parse(self, raw, ctx):
+        text = re.sub(r"\s+", "", clean_text(raw))
+        index = self._index(ctx)
+        pk = index.by_key.get(text)
+        if pk is None:
+            if text in index.ambiguous:
+                raise CellError(f"“{text}”有重名，请填写乡镇名加村名（如“{index.ambiguous[text]}”）或区划代码。")
+            raise CellError(f"“{text}”不在您的管辖范围内或不存在，请从下拉列表中选择。")
+        return pk
+
+    def to_cell(self, values, ctx):
+        name, parent_name, code = values
+        if not name:
+            return None
+        return ctx.region_label(name, parent_name, code, self.levels)
+
+    def dropdown(self, ctx):
+        return self._index(ctx).labels
+
+    def describe(self, ctx):
+        base = super().describe(ctx)
+        return (base + "；" if base else "") + "从下拉列表选择，也可填区划代码"

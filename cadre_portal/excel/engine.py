@@ -1,0 +1,165 @@
+"""Validation and writing for every registry: one pass in Python over the parsed rows,
+with lookups prefetched (a few queries per file, not per row), then one transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from cadre_portal.excel.columns import CellError
+from cadre_portal.excel.reading import Table, clean_text
+from cadre_portal.excel.resources import ExcelResource, RowResult
+
+PROGRESS_EVERY = 1000
+
+
+class CommitConflict(Exception):
+    """The data changed between preview and confirm; the message is for the user."""
+
+
+def validate(resource: ExcelResource, table: Table, progress=None) -> list[RowResult]:
+    """Parse every cell, check every row; classify as new / update / unchanged / error."""
+    columns = [c for c in resource.import_columns() if c.header in table.headers.values()]
+    results: list[RowResult] = []
+    total = len(table.rows)
+    for i, sheet_row in enumerate(table.rows):
+        row = RowResult(number=sheet_row.number)
+        for column in columns:
+            raw = sheet_row.cells.get(column.header)
+            row.display[column.header] = clean_text(raw)[:60]
+            try:
+                row.values[column.target] = column.read(raw, resource.ctx)
+            except CellError as exc:
+                row.error(column.header, str(exc))
+            row.present.append(column.target)
+        for column in resource.import_columns():
+            if column.required and column.header not in table.headers.values():
+                row.error(column.header, "缺少该列。")
+        results.append(row)
+        if progress and i and i % PROGRESS_EVERY == 0:
+            progress(int(40 * i / max(total, 1)))
+
+    resource.prepare(results)
+    for row in results:
+        if row.status != "error":
+            resource.check_row(row)
+    _check_keys(resource, results)
+    if progress:
+        progress(50)
+    return results
+
+
+def _check_keys(resource: ExcelResource, results: list[RowResult]) -> None:
+    """Duplicates inside the file, records outside the scope, and new/update/unchanged."""
+    if not resource.natural_key:
+        return
+    headers = resource.key_headers()
+    first_seen: dict[tuple, int] = {}
+    keyed: list[tuple[RowResult, tuple]] = []
+    for row in results:
+        key = resource.key_of(row.values)
+        if key is None:
+            continue
+        if key in first_seen:
+            row.error(headers, f"与第 {first_seen[key]} 行重复（{headers}相同）。")
+            continue
+        first_seen[key] = row.number
+        if row.status != "error":
+            keyed.append((row, key))
+    keys = [key for _row, key in keyed]
+    existing = resource.existing(keys)
+    outside = resource.outside_scope([k for k in keys if k not in existing])
+    label = {c.target: c.header for c in resource.import_columns()}
+    for row, key in keyed:
+        if key in outside:
+            row.error(headers, resource.OUTSIDE_SCOPE_MESSAGE)
+            continue
+        record = existing.get(key)
+        if record is None:
+            row.status = "new"
+            continue
+        if not resource.allow_update:
+            row.error(headers, f"{headers}已存在，不能重复导入。")
+            continue
+        row.pk = record["pk"]
+        row.changes = [label.get(t, t) for t in row.present if t in record and _differs(record[t], row.values.get(t))]
+        row.status = "update" if row.changes else "unchanged"
+
+
+def _differs(current, new) -> bool:
+    if current in (None, "") and new in (None, ""):
+        return False
+    if isinstance(current, Decimal) or isinstance(new, Decimal):
+        try:
+            return Decimal(str(current)) != Decimal(str(new))
+        except Exception:
+            return True
+    return current != new
+
+
+def counts(results: list[RowResult]) -> dict:
+    tally = {"total": len(results), "new": 0, "update": 0, "unchanged": 0, "error": 0}
+    for row in results:
+        tally[row.status] += 1
+    return tally
+
+
+def commit(resource: ExcelResource, rows: list[RowResult]) -> dict:
+    """Write all rows in one transaction, or nothing. Re-checks the natural keys
+    first (one query): a key created or a record moved since the preview aborts."""
+    new = [r for r in rows if r.status == "new"]
+    upd = [r for r in rows if r.status == "update"]
+    if any(r.status == "error" for r in rows):
+        raise CommitConflict("文件中仍有错误行，不能导入。")
+    with transaction.atomic():
+        if resource.natural_key:
+            keys = [resource.key_of(r.values) for r in new + upd]
+            existing = resource.existing([k for k in keys if k is not None])
+            for row in new:
+                if resource.key_of(row.values) in existing:
+                    raise CommitConflict(f"第 {row.number} 行的记录在预览之后已被他人录入，请重新上传文件并预览。")
+            for row in upd:
+                record = existing.get(resource.key_of(row.values))
+                if record is None or record["pk"] != row.pk:
+                    raise CommitConflict(f"第 {row.number} 行对应的记录在预览之后已有变化，请重新上传文件并预览。")
+        created = resource.create(new) if new else 0
+        updated = resource.update(upd) if upd else 0
+    return {"created": created, "updated": updated, "unchanged": sum(1 for r in rows if r.status == "unchanged")}
+
+
+# --- storing the validated rows beside the upload (JSON, not pickle) ---------------
+
+
+def _encode(value):
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$n": str(value)}
+    raise TypeError(type(value))
+
+
+def _decode(obj):
+    if "$d" in obj and len(obj) == 1:
+        return date.fromisoformat(obj["$d"])
+    if "$n" in obj and len(obj) == 1:
+        return Decimal(obj["$n"])
+    if "$dt" in obj and len(obj) == 1:
+        return datetime.fromisoformat(obj["$dt"])
+    return obj
+
+
+def dump_rows(rows: list[RowResult], path) -> None:
+    data = [[r.number, r.status, r.pk, r.present, r.values] for r in rows if r.status != "error"]
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, default=_encode, ensure_ascii=False, separators=(",", ":"))
+
+
+def load_rows(path) -> list[RowResult]:
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh, object_hook=_decode)
+    return [RowResult(number=n, status=s, pk=pk, present=present, values=values) for n, s, pk, present, values in data]

@@ -1,0 +1,72 @@
+"""An import in progress: the upload, its preview and its outcome.
+
+The job table is working state, not a record: the durable record of every
+import and export is the audit log (``cadre_portal.audit.record``), so jobs
+carry no field history and their files are deleted after confirm, cancel or
+expiry (``cleanup_expired`` / ``manage.py excel_cleanup``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def default_expiry():
+    return timezone.now() + timedelta(minutes=getattr(settings, "EXCEL_JOB_TTL_MINUTES", 120))
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        VALIDATING = "validating", "正在检查"
+        PREVIEWED = "previewed", "待确认"
+        COMMITTING = "committing", "正在导入"
+        DONE = "done", "已导入"
+        FAILED = "failed", "失败"
+        CANCELLED = "cancelled", "已取消"
+        EXPIRED = "expired", "已过期"
+
+    RUNNING = (Status.QUEUED, Status.VALIDATING, Status.COMMITTING)
+    FINISHED = (Status.DONE, Status.FAILED, Status.CANCELLED, Status.EXPIRED)
+
+    # A random id: job URLs cannot be guessed or enumerated.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE, related_name="+")
+    registry = models.CharField("数据类别", max_length=64)
+    original_name = models.CharField("文件名", max_length=255)
+    stored_dir = models.CharField("暂存目录", max_length=500, blank=True)
+    options = models.JSONField("导入选项", default=dict, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    message = models.TextField("说明", blank=True)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    new_rows = models.PositiveIntegerField("新增", default=0)
+    updated_rows = models.PositiveIntegerField("更新", default=0)
+    unchanged_rows = models.PositiveIntegerField("无变化", default=0)
+    error_rows = models.PositiveIntegerField("错误行", default=0)
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    preview = models.JSONField("预览", default=dict, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间", default=default_expiry, db_index=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.status == self.Status.PREVIEWED and self.error_rows == 0 and (self.new_rows + self.updated_rows) > 0

@@ -1,0 +1,326 @@
+"""The registry base class and the table of registries.
+
+A registry is one ``ExcelResource`` subclass: a django-import-export
+``ModelResource`` whose fields are typed ``Column``s with Chinese headers,
+plus the registry key, who may import and export, the scoped queryset, the
+list filterset, and two hooks for writing (``create`` / ``update``). Registering
+it (``@register``) gives it a template download, a browser import
+(upload → preview → confirm, all or nothing) and an export of any filtered
+list. Reading, validation, duplicates and scope checks are generic.
+
+Later registries (young cadres, talents) are "a resource class and a test".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from import_export import resources
+
+from cadre_portal.excel.columns import CellError, Column, IDNumberColumn
+
+_REGISTRY: dict[str, type["ExcelResource"]] = {}
+
+# Roles that see ID numbers masked in exports (全号 for township officers and
+# county staff within their scope, and administrators).
+MASKED_ROLES = ("leader", "domain_officer")
+
+
+def register(cls):
+    """Class decorator: add a registry to the table (idempotent by key)."""
+    _REGISTRY[cls.key] = cls
+    return cls
+
+
+def get(key: str) -> type["ExcelResource"] | None:
+    return _REGISTRY.get(key)
+
+
+def all_registries() -> list[type["ExcelResource"]]:
+    return sorted(_REGISTRY.values(), key=lambda cls: (cls.order, cls.key))
+
+
+def for_user(user) -> list[dict]:
+    """The registries a user may import into or export from, with what they may do."""
+    rows = []
+    for cls in all_registries():
+        can_import, can_export = cls.can_import(user), cls.can_export(user)
+        if can_import or can_export:
+            rows.append({"registry": cls, "can_import": can_import, "can_export": can_export})
+    return rows
+
+
+def user_role(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ""
+    return "admin" if user.is_superuser else user.role
+
+
+class RegionIndex:
+    """The regions of some levels inside a user's scope, for reading and labelling cells."""
+
+    def __init__(self, rows):
+        name_count: dict[str, int] = {}
+        for _pk, _code, name, _parent in rows:
+            name_count[name] = name_count.get(name, 0) + 1
+        self.by_key: dict[str, int] = {}
+        self.ambiguous: dict[str, str] = {}
+        self.labels: list[str] = []
+        self.unique_names = {name for name, n in name_count.items() if n == 1}
+        self.pks = set()
+        for pk, code, name, parent in rows:
+            self.pks.add(pk)
+            full = f"{parent or ''}{name}"
+            self.by_key[code] = pk
+            self.by_key[full] = pk
+            self.by_key[f"{parent or ''}/{name}"] = pk
+            if name in self.unique_names:
+                self.by_key[name] = pk
+                self.labels.append(name)
+            else:
+                self.ambiguous[name] = full
+                self.labels.append(full)
+
+    def label(self, name, parent_name, code) -> str:
+        return name if name in self.unique_names else f"{parent_name or ''}{name}"
+
+
+@dataclass
+class ExcelContext:
+    """What reading and writing cells needs to know about the acting user.
+    Lookups are loaded once per file (one query each), never per row."""
+
+    user: object
+    mask_id_numbers: bool = False
+    options: dict = field(default_factory=dict)
+    _regions: dict = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)
+
+    def region_index(self, levels) -> RegionIndex:
+        key = tuple(levels)
+        if key not in self._regions:
+            from cadre_portal.models import Region
+
+            rows = (
+                Region.objects.visible_to(self.user)
+                .filter(level__in=key)
+                .order_by("path")
+                .values_list("pk", "code", "name", "parent__name")
+            )
+            self._regions[key] = RegionIndex(list(rows))
+        return self._regions[key]
+
+    def region_label(self, name, parent_name, code, levels) -> str:
+        return self.region_index(levels).label(name, parent_name, code)
+
+
+@dataclass
+class RowResult:
+    number: int
+    status: str = "new"  # new | update | unchanged | error
+    values: dict = field(default_factory=dict)  # target attribute -> Python value
+    present: list = field(default_factory=list)  # targets given by the file
+    pk: int | None = None
+    errors: list = field(default_factory=list)  # [(header, message)]
+    display: dict = field(default_factory=dict)  # header -> text shown in the preview
+    changes: list = field(default_factory=list)  # headers whose value an update changes
+
+    def error(self, header: str, message: str):
+        self.errors.append((header, message))
+        self.status = "error"
+
+
+class _ClassProperty:
+    def __init__(self, getter):
+        self.getter = getter
+
+    def __get__(self, obj, cls):
+        return self.getter(cls)
+
+
+def _list_url(cls) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    if not cls.list_url_name:
+        return ""
+    try:
+        return reverse(cls.list_url_name)
+    except NoReverseMatch:
+        return ""
+
+
+class ExcelResource(resources.ModelResource):
+    """Base of every registry. Subclasses declare ``Column`` attributes and ``Meta.model``."""
+
+    # Templates receive the class itself; it must not be instantiated there.
+    do_not_call_in_templates = True
+    key = ""
+    title = ""
+    description = ""
+    list_url = _ClassProperty(_list_url)
+    order = 100
+    import_roles: tuple[str, ...] = ()
+    export_roles: tuple[str, ...] = ()
+    masked_roles: tuple[str, ...] = MASKED_ROLES
+    # Targets identifying an existing record (the natural key; a pk column is never read).
+    natural_key: tuple[str, ...] = ()
+    allow_update = True
+    filterset_class = None
+    list_url_name = ""
+    options_form_class = None
+    import_note = ""
+
+    class Meta:
+        abstract = True
+
+    def __init__(self, user=None, options=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.ctx = ExcelContext(
+            user=user,
+            mask_id_numbers=user_role(user) in self.masked_roles,
+            options=options or {},
+        )
+
+    # --- permissions -------------------------------------------------------------
+    @classmethod
+    def can_import(cls, user) -> bool:
+        return bool(cls.import_roles) and user_role(user) in cls.import_roles
+
+    @classmethod
+    def can_export(cls, user) -> bool:
+        return bool(cls.export_roles) and user_role(user) in cls.export_roles
+
+    # --- columns -----------------------------------------------------------------
+    @classmethod
+    def columns(cls) -> list[Column]:
+        seen, result = set(), []
+        for column in sorted((f for f in cls.fields.values() if isinstance(f, Column)), key=lambda c: c.order):
+            if id(column) not in seen:
+                seen.add(id(column))
+                result.append(column)
+        return result
+
+    @classmethod
+    def import_columns(cls) -> list[Column]:
+        return [c for c in cls.columns() if c.importable]
+
+    @classmethod
+    def export_columns(cls) -> list[Column]:
+        return [c for c in cls.columns() if c.exportable]
+
+    @classmethod
+    def header_aliases(cls) -> dict[str, str]:
+        aliases = {}
+        for column in cls.import_columns():
+            for key in column.header_keys():
+                aliases.setdefault(key, column.header)
+        return aliases
+
+    @classmethod
+    def required_headers(cls) -> set[str]:
+        return {c.header for c in cls.import_columns() if c.required}
+
+    @classmethod
+    def model(cls):
+        return cls._meta.model
+
+    # --- querysets ----------------------------------------------------------------
+    def get_queryset(self):
+        """The records this user may see (and so touch): the one scope filter."""
+        return self.model().objects.visible_to(self.user)
+
+    def export_queryset(self, params=None):
+        qs = self.get_queryset()
+        if self.filterset_class is not None and params is not None:
+            qs = self.filterset_class(params, queryset=qs).qs
+        return qs
+
+    # --- reading ---------------------------------------------------------------------
+    def prepare(self, rows: list[RowResult]) -> None:
+        """Load what checking the rows needs, in a few queries (hook)."""
+
+    def check_row(self, row: RowResult) -> None:
+        """Cross-column and scope checks for one parsed row (hook); call ``row.error``."""
+
+    def key_of(self, values: dict):
+        key = tuple(values.get(target) for target in self.natural_key)
+        return key if all(part not in (None, "") for part in key) else None
+
+    def key_headers(self) -> str:
+        headers = {c.target: c.header for c in self.import_columns()}
+        return "、".join(headers.get(t, t) for t in self.natural_key)
+
+    def existing(self, keys: list[tuple]) -> dict[tuple, dict]:
+        """Existing records in scope by natural key: key -> {"pk": .., target: value}."""
+        if not keys or not self.natural_key:
+            return {}
+        paths = {c.target: c.compare_path for c in self.import_columns()}
+        for target in self.natural_key:
+            paths.setdefault(target, target)
+        qs = self.get_queryset()
+        if len(self.natural_key) == 1:
+            qs = qs.filter(**{f"{self.natural_key[0]}__in": [k[0] for k in keys]})
+        else:
+            q = models.Q()
+            for key in keys:
+                q |= models.Q(**dict(zip(self.natural_key, key)))
+            qs = qs.filter(q)
+        result = {}
+        keys_by_path = {path: target for target, path in paths.items()}
+        for found in qs.values("pk", *set(paths.values())):
+            record = {"pk": found["pk"]}
+            for path, value in found.items():
+                if path in keys_by_path:
+                    record[keys_by_path[path]] = value
+            result[tuple(record[t] for t in self.natural_key)] = record
+        return result
+
+    def outside_scope(self, keys: list[tuple]) -> set[tuple]:
+        """Keys that exist outside the user's scope and so cannot be imported (hook).
+
+        The row's message must not say that the record exists elsewhere."""
+        return set()
+
+    OUTSIDE_SCOPE_MESSAGE = "该记录不在您的管辖范围内，无法导入；如有疑问请联系县委组织部。"
+
+    # --- writing ------------------------------------------------------------------
+    def create(self, rows: list[RowResult]) -> int:
+        """Create the ``new`` rows; return how many records were created."""
+        raise NotImplementedError
+
+    def update(self, rows: list[RowResult]) -> int:
+        """Apply the ``update`` rows (``row.pk`` in scope, only ``row.present`` targets)."""
+        raise NotImplementedError
+
+    def audit_region(self):
+        return None
+
+    # --- export ---------------------------------------------------------------------
+    def export_order(self):
+        return None
+
+    def export_paths(self) -> list[str]:
+        paths = []
+        for column in self.export_columns():
+            paths.extend(column.export_paths)
+        return paths
+
+    def iter_export_rows(self, queryset):
+        """Cells of each record, from one ``values_list`` query streamed in chunks."""
+        columns = self.export_columns()
+        spans = []
+        start = 0
+        for column in columns:
+            spans.append((column, start, start + len(column.export_paths)))
+            start += len(column.export_paths)
+        order = self.export_order()
+        if order:
+            queryset = queryset.order_by(*order)
+        for values in queryset.values_list(*self.export_paths()).iterator(chunk_size=2000):
+            yield [column.to_cell(values[a:b], self.ctx) for column, a, b in spans]
+
+
+# Re-exported for registries' convenience.
+__all__ = ["ExcelResource", "register", "get", "for_user", "CellError", "IDNumberColumn", "RowResult"]
