@@ -89,6 +89,8 @@ def reminders(request):
                 notifications__deliveries__outcome__in=[Delivery.Outcome.FAILED, Delivery.Outcome.RETRYING]), distinct=True),
             read_count=Count("notifications", filter=Q(notifications__read_at__isnull=False), distinct=True),
         )
+        # Meta.ordering does not apply to aggregating queries.
+        .order_by("-created_at", "-id")
     )
     if kind:
         sent = sent.filter(kind=kind)
