@@ -224,7 +224,7 @@ class CodeColumn(Column):
 
     def describe(self, ctx):
         base = super().describe(ctx)
-        names = self.dropdown(ctx)
+        names = self.dropdown(ctx) or [name for _code, name in self.choices()]
         listed = "、".join(names[:12]) + ("……（见下拉列表）" if len(names) > 12 else "")
         return (base + "；" if base else "") + f"可填名称或代码：{listed}"
 

@@ -80,6 +80,7 @@ def _check_keys(resource: ExcelResource, results: list[RowResult]) -> None:
         record = existing.get(key)
         if record is None:
             row.status = "new"
+            resource.check_new(row)
             continue
         if not resource.allow_update:
             row.error(headers, f"{headers}已存在，不能重复导入。")
@@ -87,6 +88,7 @@ def _check_keys(resource: ExcelResource, results: list[RowResult]) -> None:
         row.pk = record["pk"]
         row.changes = [label.get(t, t) for t in row.present if t in record and _differs(record[t], row.values.get(t))]
         row.status = "update" if row.changes else "unchanged"
+        resource.check_existing(row, record)
 
 
 def _differs(current, new) -> bool:

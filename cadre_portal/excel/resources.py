@@ -233,9 +233,16 @@ class ExcelResource(resources.ModelResource):
 
     def export_queryset(self, params=None):
         qs = self.get_queryset()
-        if self.filterset_class is not None and params is not None:
-            qs = self.filterset_class(params, queryset=qs).qs
+        filterset_class = self.get_filterset_class()
+        if filterset_class is not None and params is not None:
+            qs = filterset_class(params, queryset=qs, **self.filterset_kwargs()).qs
         return qs
+
+    def get_filterset_class(self):
+        return self.filterset_class
+
+    def filterset_kwargs(self) -> dict:
+        return {}
 
     # --- reading ---------------------------------------------------------------------
     def prepare(self, rows: list[RowResult]) -> None:
@@ -243,6 +250,41 @@ class ExcelResource(resources.ModelResource):
 
     def check_row(self, row: RowResult) -> None:
         """Cross-column and scope checks for one parsed row (hook); call ``row.error``."""
+
+    def check_existing(self, row: RowResult, record: dict) -> None:
+        """A row matched an existing record (``row.status`` is update/unchanged): refuse
+        what may not be changed this way (hook); call ``row.error``."""
+
+    def check_new(self, row: RowResult) -> None:
+        """A row that creates a record: refuse what may not be created (hook)."""
+
+    def match_queryset(self):
+        """Where rows are matched to existing records (default: everything in scope)."""
+        return self.get_queryset()
+
+    def existing_fields(self) -> list[str]:
+        """Extra values to read with each matched record (for ``check_existing``)."""
+        return []
+
+    def model_kwargs(self, values: dict) -> dict:
+        """Constructor arguments for a new record: empty cells leave model defaults alone."""
+        model = self.model()
+        result = {}
+        for name, value in values.items():
+            if value in (None, ""):
+                try:
+                    field = model._meta.get_field(name[:-3] if name.endswith("_id") else name)
+                except Exception:
+                    continue
+                if field.has_default() or value is None:
+                    continue
+            result[name] = value
+        return result
+
+    @classmethod
+    def known_headers(cls) -> set[str]:
+        """Headers of export-only columns: read silently, never imported."""
+        return {c.header for c in cls.columns() if not c.importable}
 
     def key_of(self, values: dict):
         key = tuple(values.get(target) for target in self.natural_key)
@@ -259,7 +301,7 @@ class ExcelResource(resources.ModelResource):
         paths = {c.target: c.compare_path for c in self.import_columns()}
         for target in self.natural_key:
             paths.setdefault(target, target)
-        qs = self.get_queryset()
+        qs = self.match_queryset()
         if len(self.natural_key) == 1:
             qs = qs.filter(**{f"{self.natural_key[0]}__in": [k[0] for k in keys]})
         else:
@@ -269,11 +311,14 @@ class ExcelResource(resources.ModelResource):
             qs = qs.filter(q)
         result = {}
         keys_by_path = {path: target for target, path in paths.items()}
-        for found in qs.values("pk", *set(paths.values())):
+        extra = self.existing_fields()
+        for found in qs.values("pk", *set(paths.values()), *extra):
             record = {"pk": found["pk"]}
             for path, value in found.items():
                 if path in keys_by_path:
                     record[keys_by_path[path]] = value
+                elif path in extra:
+                    record[path] = value
             result[tuple(record[t] for t in self.natural_key)] = record
         return result
 

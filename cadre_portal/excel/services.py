@@ -141,7 +141,7 @@ def run_preview(job_id) -> ImportJob:
         "headers": headers,
         "rows": [{"row": r.number, "status": r.status, "cells": [r.display.get(h, "") for h in headers],
                   "changes": r.changes} for r in shown],
-        "ignored_headers": table.unknown_headers[:20],
+        "ignored_headers": [h for h in table.unknown_headers if h not in resource.known_headers()][:20],
         "sheet": table.sheet,
         "header_row": table.header_row,
     }

@@ -52,8 +52,9 @@ def index(request):
 def import_page(request, key):
     cls = _registry(key)
     _require_import(cls, request.user)
-    options_form = cls.options_form_class(request.user, request.POST or None) if cls.options_form_class else None
-    form = UploadForm(request.POST or None, request.FILES or None)
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    options_form = cls.options_form_class(request.user, data[0]) if cls.options_form_class else None
+    form = UploadForm(*data)
     if request.method == "POST" and form.is_valid() and (options_form is None or options_form.is_valid()):
         options = options_form.options() if options_form is not None else {}
         try:

@@ -1,0 +1,459 @@
+"""Excel registries of the village reserve cadres: nominations, training attendance,
+annual appraisals.
+
+Stages are never read from a file. Township officers' nominations come in as
+drafts (``workflow.create_drafts``); county staff import existing records into a
+stage they state on the upload form, with a note, through
+``workflow.import_at_stage`` (recorded as an import). Attendance goes through
+``workflow.record_attendance``. Appraisals do not move the stage; they are
+written here under the same rules as the record form (trainees in scope only).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import django_filters
+from django import forms
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from cadre_portal import codes
+from cadre_portal.excel.columns import (
+    CellError,
+    CodeColumn,
+    Column,
+    DateColumn,
+    IDNumberColumn,
+    IntegerColumn,
+    MultiCodeColumn,
+    RegionColumn,
+    TextColumn,
+)
+from cadre_portal.excel.reading import clean_text
+from cadre_portal.excel.resources import ExcelResource, register
+from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem
+from reserves import workflow
+from reserves.models import Appraisal, Attendance, Candidate, TrainingSession
+
+S = Candidate.Stage
+NOT_IN_SCOPE = "该身份证号码不在您管辖范围内的后备干部中，请核对。"
+
+
+class PriorityGroupsColumn(MultiCodeColumn):
+    """Stored ",1,4," (see ``Candidate.set_priority_groups``); written 本村致富能手、退役军人."""
+
+    def parse(self, raw, ctx):
+        joined = super().parse(raw, ctx)
+        return f",{joined}," if joined else ""
+
+    def to_cell(self, values, ctx):
+        return super().to_cell(((values[0] or "").strip(","),), ctx)
+
+
+class StageColumn(Column):
+    """Export only: the stage is shown, never imported."""
+
+    def __init__(self, **kw):
+        super().__init__("stage", "所处阶段", importable=False, width=18, **kw)
+
+    def to_cell(self, values, ctx):
+        return S(values[0]).label if values[0] else None
+
+
+class NominationOptionsForm(forms.Form):
+    """County staff state the stage the imported records are in, and why."""
+
+    stage = forms.ChoiceField(label="导入后所处阶段", choices=[("", "请选择")] + list(S.choices))
+    note = forms.CharField(label="导入说明（数据来源）", max_length=200,
+                           help_text="如“2024年换届前建立的后备干部名册，经部务会审定”。将记入每人的流程记录。")
+
+    def __init__(self, user, data=None):
+        super().__init__(data)
+        if not getattr(user, "is_county_staff", False):
+            self.fields.clear()
+
+    def options(self) -> dict:
+        return {"stage": self.cleaned_data["stage"], "note": self.cleaned_data["note"]} if self.fields else {}
+
+
+class FallbackCandidateFilter(django_filters.FilterSet):
+    stage = django_filters.ChoiceFilter(label="阶段", choices=S.choices)
+
+    class Meta:
+        model = Candidate
+        fields = ["stage"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+def candidate_filter():
+    try:
+        from reserves.filters import CandidateFilter
+    except ImportError:  # the list filters are optional for exports
+        return FallbackCandidateFilter
+    return CandidateFilter
+
+
+@register
+class NominationResource(ExcelResource):
+    key = "reserve_nominations"
+    title = "后备干部推荐名单"
+    description = "村（社区）后备干部推荐人选：乡镇导入为草稿；县委组织部可按指定阶段导入历史名册。"
+    order = 40
+    import_roles = ("township_officer", "county_staff")
+    export_roles = ("township_officer", "county_staff", "leader")
+    natural_key = ("id_number",)
+    list_url_name = "reserves:list"
+    options_form_class = NominationOptionsForm
+    import_note = "导入的推荐人选为草稿，需在系统中录入考察测评结果后再提交县委组织部审查备案。"
+
+    name = TextColumn("name", "姓名", required=True, max_length=32, width=10)
+    id_number = IDNumberColumn(required=True)
+    sex = CodeColumn("sex", "性别", choices=codes.SEX, width=6, note="可不填，按身份证号码判断")
+    birth_date = DateColumn("birth_date", "出生日期", aliases=("出生年月",), note="可不填，按身份证号码判断")
+    ethnicity = CodeColumn("ethnicity", "民族", choices=codes.ETHNICITY, width=8, note="不填视为汉族")
+    political_status = CodeColumn("political_status", "政治面貌", choices=codes.POLITICAL_STATUS, width=12)
+    education = CodeColumn("education", "学历", choices=codes.EDUCATION, width=12)
+    degree = CodeColumn("degree", "学位", choices=codes.DEGREE, width=10)
+    phone = TextColumn("phone", "联系电话", max_length=20, aliases=("手机号码", "电话"))
+    native_place = TextColumn("native_place", "籍贯", max_length=64)
+    village = RegionColumn("village", "所在村（社区）", levels=(5,), required=True, aliases=("村（社区）", "所在村", "村"))
+    nomination_source = CodeColumn("nomination_source", "推荐方式", choices=codes.NOMINATION_SOURCE, width=10)
+    priority_groups = PriorityGroupsColumn("priority_groups", "优先选定群体", choices=codes.PRIORITY_GROUP, width=24)
+    current_occupation = TextColumn("current_occupation", "现从事职业", max_length=128, width=18)
+    stage = StageColumn()
+
+    class Meta:
+        model = Candidate
+        fields = ("name", "id_number", "sex", "birth_date", "ethnicity", "political_status", "education", "degree",
+                  "phone", "native_place", "village", "nomination_source", "priority_groups", "current_occupation", "stage")
+
+    def get_filterset_class(self):
+        return candidate_filter()
+
+    def filterset_kwargs(self):
+        return {"user": self.user}
+
+    def export_order(self):
+        return ("village__path", "name", "pk")
+
+    def match_queryset(self):
+        return self.get_queryset().filter(stage__in=Candidate.OPEN_STAGES)
+
+    def existing_fields(self):
+        return ["stage"]
+
+    def check_row(self, row):
+        from cadre_portal import idcard
+
+        values = row.values
+        info = idcard.parse(values["id_number"])
+        if values.get("sex") and values["sex"] != info.sex:
+            row.error("性别", f"性别与身份证号码不符（号码显示为{codes.label(codes.SEX, info.sex)}）。")
+        if values.get("birth_date") and values["birth_date"] != info.birth_date:
+            row.error("出生日期", f"出生日期与身份证号码不符（号码显示为{info.birth_date:%Y年%m月%d日}）。")
+        # Derived from the number when left empty, so a re-import compares equal.
+        if "sex" in row.present and not values.get("sex"):
+            values["sex"] = info.sex
+        if "birth_date" in row.present and not values.get("birth_date"):
+            values["birth_date"] = info.birth_date
+        if "ethnicity" in row.present and not values.get("ethnicity"):
+            values["ethnicity"] = "01"
+
+    def outside_scope(self, keys):
+        """Open records outside the scope: refused with the workflow's own duplicate message,
+        which says neither where nor in which stage the person is."""
+        numbers = [k[0] for k in keys]
+        return {
+            (n,) for n in Candidate.objects.filter(id_number__in=numbers, stage__in=Candidate.OPEN_STAGES)
+            .values_list("id_number", flat=True)
+        }
+
+    OUTSIDE_SCOPE_MESSAGE = workflow.DUPLICATE_MESSAGE
+
+    def check_existing(self, row, record):
+        if row.status == "update" and record.get("stage") not in Candidate.EDITABLE_STAGES:
+            row.error("身份证号码", f"该人员已{S(record['stage']).label}，不能通过导入修改；如需更正请联系县委组织部。")
+        elif row.status == "update" and self.ctx.options.get("stage"):
+            row.error("身份证号码", "按阶段导入只能新增人员，该身份证号码已在名单中。")
+
+    def create(self, rows):
+        candidates = [Candidate(**self.model_kwargs(row.values)) for row in rows]
+        options = self.ctx.options
+        if options.get("stage"):
+            created = workflow.import_at_stage(candidates=candidates, stage=options["stage"], by=self.user, note=options["note"])
+        else:
+            created = workflow.create_drafts(candidates=candidates, by=self.user)
+        return len(created)
+
+    def update(self, rows):
+        objs = self.match_queryset().filter(stage__in=Candidate.EDITABLE_STAGES).in_bulk([r.pk for r in rows])
+        if len(objs) != len(rows):
+            raise workflow.WorkflowError("部分人员在预览之后已提交或变更，请重新上传文件并预览。")
+        fields = {"name_initials", "name_pinyin"}
+        for row in rows:
+            obj = objs[row.pk]
+            for target in row.present:
+                setattr(obj, target, row.values[target])
+                fields.add(target)
+            obj.fill_derived_fields()
+        bulk_update_with_history(list(objs.values()), Candidate, sorted(fields), batch_size=1000, default_user=self.user)
+        return len(objs)
+
+
+def _candidates_by_number(user, numbers) -> dict[str, dict]:
+    """Candidates in scope by ID number (open records first), one query."""
+    found: dict[str, dict] = {}
+    rows = (
+        Candidate.objects.visible_to(user)
+        .filter(id_number__in=numbers)
+        .values("pk", "id_number", "name", "stage")
+    )
+    for row in rows:
+        current = found.get(row["id_number"])
+        if current is None or row["stage"] in Candidate.OPEN_STAGES:
+            found[row["id_number"]] = row
+    return found
+
+
+class CandidateRowsMixin:
+    """Rows that name a candidate by ID number (and name, as a check)."""
+
+    candidate_stages: tuple[str, ...] = (S.TRAINING,)
+    candidate_stage_message = "该人员当前为“{stage}”，不在培养期，不能登记。"
+
+    def prepare(self, rows):
+        numbers = {r.values.get("id_number") for r in rows if r.values.get("id_number")}
+        self.candidates = _candidates_by_number(self.user, numbers)
+
+    def match_candidate(self, row) -> dict | None:
+        found = self.candidates.get(row.values["id_number"])
+        if found is None:
+            row.error("身份证号码", NOT_IN_SCOPE)
+            return None
+        name = row.values.get("candidate_name")
+        if name and name.replace(" ", "") != found["name"].replace(" ", ""):
+            row.error("姓名", f"姓名与身份证号码不符（系统中为“{found['name']}”）。")
+            return None
+        row.values["candidate_id"] = found["pk"]
+        return found
+
+
+# --- training attendance ------------------------------------------------------------
+
+
+@register
+class AttendanceResource(CandidateRowsMixin, ExcelResource):
+    key = "reserve_attendance"
+    title = "集中培训出勤"
+    description = "后备干部参加集中学习培训的出勤登记（学时按培训班次计）。"
+    order = 50
+    import_roles = ("township_officer", "county_staff")
+    export_roles = ("township_officer", "county_staff", "leader")
+    natural_key = ("session_id", "candidate_id")
+    import_note = "培训班次须已由县委组织部在系统中建立；按“培训日期 + 培训主题”对应班次，学时按班次自动登记。"
+
+    session_date = DateColumn("session__date", "培训日期", required=True, target="session_date")
+    session_topic = TextColumn("session__topic", "培训主题", required=True, target="session_topic", width=30)
+    candidate_name = TextColumn("candidate__name", "姓名", required=True, target="candidate_name", width=10)
+    id_number = IDNumberColumn("candidate__id_number", "身份证号码", required=True, target="id_number")
+    village = RegionColumn("candidate__village", "所在村（社区）", levels=(5,), importable=False)
+    hours = Column("hours", "学时", importable=False, width=8)
+
+    class Meta:
+        model = Attendance
+        fields = ("session_date", "session_topic", "candidate_name", "id_number", "village", "hours")
+
+    def export_order(self):
+        return ("session__date", "candidate__village__path", "candidate__name")
+
+    def prepare(self, rows):
+        super().prepare(rows)
+        dates = {r.values.get("session_date") for r in rows if r.values.get("session_date")}
+        self.sessions = defaultdict(list)
+        for s in TrainingSession.objects.filter(date__in=dates):
+            self.sessions[(s.date, clean_text(s.topic))].append(s)
+        self.invited = set(
+            TrainingSession.trainees.through.objects.filter(trainingsession__date__in=dates, trainingsession__for_all=False)
+            .values_list("trainingsession_id", "candidate_id")
+        )
+
+    def check_row(self, row):
+        matches = self.sessions.get((row.values["session_date"], clean_text(row.values["session_topic"])), [])
+        if len(matches) != 1:
+            row.error("培训主题", "没有找到该日期和主题的培训班次，请核对（班次须先由县委组织部建立）。" if not matches
+                      else "该日期有多个同名培训班次，请联系县委组织部。")
+            return
+        session = matches[0]
+        row.values["session_id"] = session.pk
+        found = self.match_candidate(row)
+        if found is None:
+            return
+        if found["stage"] not in self.candidate_stages:
+            row.error("身份证号码", self.candidate_stage_message.format(stage=S(found["stage"]).label))
+        elif not session.for_all and (session.pk, found["pk"]) not in self.invited:
+            row.error("身份证号码", "该人员不在本次培训的指定参训名单内。")
+
+    def existing(self, keys):
+        if not keys:
+            return {}
+        qs = Attendance.objects.visible_to(self.user).filter(
+            session_id__in={k[0] for k in keys}, candidate_id__in={k[1] for k in keys}
+        )
+        return {(a["session_id"], a["candidate_id"]): {"pk": a["pk"]} for a in qs.values("pk", "session_id", "candidate_id")}
+
+    def create(self, rows):
+        by_session = defaultdict(list)
+        for row in rows:
+            by_session[row.values["session_id"]].append(Candidate(pk=row.values["candidate_id"]))
+        sessions = TrainingSession.objects.in_bulk(list(by_session))
+        created = 0
+        for session_id, candidates in by_session.items():
+            created += workflow.record_attendance(session=sessions[session_id], candidates=candidates, by=self.user)
+        return created
+
+
+# --- annual appraisals ----------------------------------------------------------------
+
+DIMENSIONS = [code for code, _ in codes.APPRAISAL_DIMENSIONS]
+RATINGS = [code for code, _ in codes.DEMOCRATIC_RATING]
+
+
+def _nonzero(tallies) -> dict:
+    return {dim: {r: n for r, n in (votes or {}).items() if n} for dim, votes in (tallies or {}).items() if any((votes or {}).values())}
+
+
+def grade_choices():
+    return list(CodeItem.objects.filter(table=RESERVE_GRADE_TABLE, is_active=True).values_list("pk", "name"))
+
+
+class GradeColumn(CodeColumn):
+    """The 两委 grade, from the administrator-editable code table (by name)."""
+
+    def __init__(self, **kw):
+        super().__init__("grade", "年度综合评价等次", choices=grade_choices, target="grade_id",
+                         export_paths=("grade__name",), required=True, width=12, **kw)
+
+    def choices(self):
+        return [(str(pk), name) for pk, name in grade_choices()]
+
+    def parse(self, raw, ctx):
+        text = clean_text(raw)
+        for pk, name in self.choices():
+            if text == name:
+                return int(pk)
+        raise CellError(f"“{text}”不是有效的等次，请从下拉列表中选择（{'、'.join(n for _p, n in self.choices())}）。")
+
+    def to_cell(self, values, ctx):
+        return values[0]
+
+
+class TallyColumn(IntegerColumn):
+    """Votes of one rating on one dimension, kept in ``Appraisal.tallies``."""
+
+    def __init__(self, dimension, rating, **kw):
+        super().__init__("tallies", f"{dimension}·{rating}", target=f"tally:{dimension}:{rating}", min_value=0,
+                         max_value=9999, width=8, export_paths=("tallies",), **kw)
+        self.dimension, self.rating = dimension, rating
+
+    def to_cell(self, values, ctx):
+        return ((values[0] or {}).get(self.dimension) or {}).get(self.rating)
+
+
+def _tally_columns():
+    return {f"tally_{i}_{j}": TallyColumn(d, r) for i, d in enumerate(DIMENSIONS) for j, r in enumerate(RATINGS)}
+
+
+class AppraisalYearColumn(CodeColumn):
+    def __init__(self, **kw):
+        super().__init__("year", "培养年度", choices=[("1", "第一年"), ("2", "第二年")], required=True, width=10, **kw)
+
+    def parse(self, raw, ctx):
+        return int(super().parse(raw, ctx))
+
+    def to_cell(self, values, ctx):
+        return codes.label(self.choices(), str(values[0]))
+
+
+class AppraisalResourceBase(CandidateRowsMixin, ExcelResource):
+    key = "reserve_appraisals"
+    title = "年度评议结果"
+    description = "后备干部年度综合评价：党员群众代表评议票数、“两委”评价等次和集体鉴定意见。"
+    order = 60
+    import_roles = ("township_officer", "county_staff")
+    export_roles = ("township_officer", "county_staff", "leader")
+    natural_key = ("candidate_id", "year")
+    import_note = "只能登记培养期内人员的年度评议；同一人同一培养年度只登记一次。"
+
+    candidate_name = TextColumn("candidate__name", "姓名", required=True, target="candidate_name", width=10)
+    id_number = IDNumberColumn("candidate__id_number", "身份证号码", required=True, target="id_number")
+    village = RegionColumn("candidate__village", "所在村（社区）", levels=(5,), importable=False)
+    year = AppraisalYearColumn()
+    appraised_on = DateColumn("appraised_on", "评议日期", required=True)
+    grade = GradeColumn()
+    opinion = TextColumn("opinion", "集体鉴定意见", required=True, max_length=2000, width=40)
+
+    class Meta:
+        abstract = True
+
+    def export_order(self):
+        return ("candidate__village__path", "candidate__name", "year")
+
+    def check_row(self, row):
+        found = self.match_candidate(row)
+        if found is None:
+            return
+        tallies = {}
+        for target in list(row.present):
+            if target.startswith("tally:"):
+                _, dim, rating = target.split(":")
+                value = row.values.pop(target)
+                if value:
+                    tallies.setdefault(dim, {})[rating] = value
+        row.values["tallies"] = tallies
+        row.present = [t for t in row.present if not t.startswith("tally:")] + ["tallies"]
+        self.stages[row.number] = found["stage"]
+
+    def prepare(self, rows):
+        super().prepare(rows)
+        self.stages = {}
+
+    def check_new(self, row):
+        stage = self.stages.get(row.number)
+        if stage not in self.candidate_stages:
+            row.error("身份证号码", self.candidate_stage_message.format(stage=S(stage).label))
+
+    def check_existing(self, row, record):
+        if row.status == "update":
+            row.error("培养年度", "该人员本培养年度的评议已登记，不能通过导入修改；如需更正请联系县委组织部。")
+
+    def existing(self, keys):
+        if not keys:
+            return {}
+        qs = Appraisal.objects.visible_to(self.user).filter(candidate_id__in={k[0] for k in keys})
+        result = {}
+        for a in qs.values("pk", "candidate_id", "year", "appraised_on", "grade_id", "opinion", "tallies"):
+            a["tallies"] = _nonzero(a["tallies"])
+            result[(a["candidate_id"], a["year"])] = a
+        return result
+
+    def create(self, rows):
+        stages = dict(Candidate.objects.filter(pk__in=[r.values["candidate_id"] for r in rows]).values_list("pk", "stage"))
+        objs = []
+        for row in rows:
+            if stages.get(row.values["candidate_id"]) not in self.candidate_stages:
+                raise workflow.WorkflowError(f"第 {row.number} 行的人员已不在培养期，请重新上传文件并预览。")
+            values = {k: v for k, v in row.values.items() if k not in ("candidate_name", "id_number")}
+            objs.append(Appraisal(recorded_by=self.user, **values))
+        bulk_create_with_history(objs, Appraisal, batch_size=1000, default_user=self.user)
+        return len(objs)
+
+
+AppraisalResource = register(type("AppraisalResource", (AppraisalResourceBase,), {
+    "__module__": __name__,
+    **_tally_columns(),
+    "Meta": type("Meta", (), {"model": Appraisal, "fields": (
+        "candidate_name", "id_number", "village", "year", "appraised_on", "grade", *_tally_columns().keys(), "opinion",
+    )}),
+}))

@@ -1,0 +1,280 @@
+"""Excel import and export of the reserve registries: nominations, attendance, appraisals."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cadre_portal import idcard
+from cadre_portal.excel.models import ImportJob
+from cadre_portal.excel.tests import files
+from cadre_portal.excel.tests.conftest import stored_files
+from cadre_portal.models import AuditEvent
+from cadre_portal.testing import make_id_number
+from reserves import workflow
+from reserves.models import Appraisal, Attendance, Candidate, TrainingSession, Transition
+from reserves.tests import builders
+
+HEADER = ["姓名", "身份证号码", "出生日期", "民族", "政治面貌", "学历", "所在村（社区）", "推荐方式", "优先选定群体", "现从事职业"]
+
+
+@pytest.fixture(autouse=True)
+def excel_storage(settings, tmp_path):
+    settings.EXCEL_IMPORT_DIR = str(tmp_path / "excel_imports")
+    return tmp_path / "excel_imports"
+
+
+def upload(client, key, path, **extra):
+    with open(path, "rb") as fh:
+        return client.post(reverse("excel:import", args=[key]), {"file": fh, **extra}, follow=True)
+
+
+def last_job(user):
+    return ImportJob.objects.filter(owner=user).latest("created_at")
+
+
+def confirm(client, job):
+    return client.post(reverse("excel:job_confirm", args=[job.pk]), follow=True)
+
+
+def person(i, village="茅井村", birth=date(1992, 5, 1)):
+    number = make_id_number(birth)
+    return [f"张{i}", number, f"{birth:%Y.%m}", "汉族", "群众", "大学", village, "群众推荐", "本村致富能手、退役军人", "种植大户"]
+
+
+@pytest.fixture
+def officer(personas, login):
+    return login(personas.officer_a)
+
+
+def test_a_township_officer_imports_an_office_file_as_drafts(personas, officer, tmp_path, excel_storage):
+    lower_x = idcard.make("421223", date(1990, 1, 1), 2)
+    while not lower_x.endswith("X"):
+        lower_x = idcard.make("421223", date(1990, 1, 1), int(lower_x[14:17]) + 2)
+    rows = [
+        person(1),
+        [None] * 10,
+        ["\u3000李 四 ", lower_x.lower(), "1990年1月", "01", "13", "21", "大岭村", "1", "4", ""],
+        ["王五", make_id_number(date(1991, 3, 2)), date(1991, 3, 2), "汉族", "中共党员", "大学", "421223100201", "支部推荐", "", ""],
+        ["合计", "3人", None, None, None, None, None, None, None, None],
+    ]
+    path = files.write_xlsx(tmp_path / "推荐名单.xlsx", [HEADER, *rows], title="天城镇村（社区）后备干部推荐人选汇总表")
+    upload(officer, "reserve_nominations", path)
+    job = last_job(personas.officer_a)
+    assert (job.new_rows, job.error_rows, job.total_rows) == (3, 0, 3), job.errors
+    confirm(officer, job)
+    created = Candidate.objects.order_by("pk")
+    assert [c.stage for c in created] == ["draft"] * 3
+    assert created[1].name == "李 四" and created[1].id_number == lower_x and created[1].birth_date == date(1990, 1, 1)
+    assert created[0].priority_groups == ",1,4,"
+    assert created[2].political_status == "01" and created[2].village == personas.tree.village_a1
+    assert Transition.objects.filter(action="nominate").count() == 3
+    assert stored_files(excel_storage) == []
+    event = AuditEvent.objects.filter(kind="import").latest("created_at")
+    assert event.detail["created"] == 3 and event.detail["file"] == "推荐名单.xlsx"
+
+
+def test_an_id_number_mangled_by_excel_is_refused_with_that_message(personas, officer, tmp_path):
+    row = person(1)
+    row[1] = float(row[1][:15] + "000")
+    upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, person(2), row]))
+    job = last_job(personas.officer_a)
+    assert job.errors[0]["row"] == 3 and job.errors[0]["column"] == "身份证号码"
+    assert "被 Excel 存成了数字" in job.errors[0]["message"]
+    assert confirm(officer, job).status_code == 200
+    assert Candidate.objects.count() == 0
+
+
+def test_every_bad_cell_is_reported_with_row_column_and_message(personas, officer, tmp_path):
+    bad_date = person(1)
+    bad_date[2] = "1992.13"
+    bad_code = person(2)
+    bad_code[3] = "火星族"
+    wrong_check = person(3)
+    wrong_check[1] = wrong_check[1][:17] + ("0" if wrong_check[1][17] != "0" else "1")
+    missing = person(4)
+    missing[0] = "  "
+    upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, bad_date, bad_code, wrong_check, missing]))
+    errors = {(e["row"], e["column"]): e["message"] for e in last_job(personas.officer_a).errors}
+    assert "日期“1992.13”不存在" in errors[(2, "出生日期")]
+    assert "“火星族”不是有效的民族" in errors[(3, "民族")]
+    assert "校验位不正确" in errors[(4, "身份证号码")]
+    assert errors[(5, "姓名")] == "必填项，不能为空。"
+    assert Candidate.objects.count() == 0
+
+
+def test_a_row_in_another_township_is_refused_without_revealing_anything(personas, officer, tmp_path):
+    other = builders.draft(personas, personas.tree.village_b1)
+    in_b = person(1, village="沙坪村")
+    unknown = person(2, village="不存在村")
+    theirs = person(3)
+    theirs[1], theirs[2] = other.id_number, ""
+    upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, in_b, unknown, theirs]))
+    errors = {e["row"]: e["message"] for e in last_job(personas.officer_a).errors}
+    assert errors[2] == "“沙坪村”不在您的管辖范围内或不存在，请从下拉列表中选择。"
+    assert errors[3] == "“不存在村”不在您的管辖范围内或不存在，请从下拉列表中选择。"
+    assert errors[4] == workflow.DUPLICATE_MESSAGE
+    assert "沙坪" not in errors[4] and other.get_stage_display() not in errors[4]
+    assert Candidate.objects.count() == 1
+    assert Candidate.objects.get().village == personas.tree.village_b1
+
+
+def test_duplicates_in_the_file_are_reported_per_row(personas, officer, tmp_path):
+    first = person(1)
+    again = list(first)
+    again[0] = "张一"
+    upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, first, person(2), again]))
+    job = last_job(personas.officer_a)
+    assert job.errors == [{"row": 4, "column": "身份证号码", "message": "与第 2 行重复（身份证号码相同）。"}]
+
+
+def test_a_stage_column_and_an_id_column_in_the_file_are_ignored(personas, officer, tmp_path):
+    path = files.write_xlsx(tmp_path / "n.xlsx", [["id", *HEADER, "所处阶段"], [99, *person(1), "储备库"]])
+    upload(officer, "reserve_nominations", path)
+    job = last_job(personas.officer_a)
+    assert job.preview["ignored_headers"] == ["id"]
+    confirm(officer, job)
+    assert Candidate.objects.get().stage == "draft"
+
+
+def test_drafts_in_scope_are_updated_but_filed_records_are_not(personas, officer, tmp_path):
+    mine = builders.draft(personas, inspected=False)
+    filed = builders.training(personas)
+    row_mine = [mine.name, mine.id_number, "", "汉族", "群众", "研究生", "茅井村", "群众推荐", "本村致富能手", "种植大户"]
+    row_filed = [filed.name, filed.id_number, "", "汉族", "群众", "研究生", "茅井村", "", "", ""]
+    upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, row_mine, row_filed]))
+    job = last_job(personas.officer_a)
+    assert job.errors == [{"row": 3, "column": "身份证号码", "message": "该人员已培养中，不能通过导入修改；如需更正请联系县委组织部。"}]
+    upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n2.xlsx", [HEADER, row_mine]))
+    job = last_job(personas.officer_a)
+    assert job.updated_rows == 1
+    confirm(officer, job)
+    assert Candidate.objects.get(pk=mine.pk).education == "11"
+    assert Candidate.objects.get(pk=mine.pk).stage == "draft"
+
+
+def test_county_staff_import_into_a_stated_stage_through_the_workflow(personas, login, tmp_path):
+    client = login(personas.county_staff)
+    path = files.write_xlsx(tmp_path / "n.xlsx", [HEADER, person(1), person(2, village="沙坪村")])
+    page = upload(client, "reserve_nominations", path)
+    assert "这个字段是必填项" in page.content.decode() or "必填" in page.content.decode()
+    assert not ImportJob.objects.exists()
+    upload(client, "reserve_nominations", path, stage="training", note="2024年后备干部名册")
+    job = last_job(personas.county_staff)
+    confirm(client, job)
+    assert set(Candidate.objects.values_list("stage", flat=True)) == {"training"}
+    assert set(Transition.objects.values_list("action", "opinion")) == {("import", "2024年后备干部名册")}
+
+
+def test_leaders_cannot_import_and_export_only_masked_id_numbers(personas, login):
+    c = builders.draft(personas)
+    client = login(personas.leader)
+    assert client.get(reverse("excel:import", args=["reserve_nominations"])).status_code == 403
+    assert client.get(reverse("excel:template", args=["reserve_nominations"])).status_code == 403
+    response = client.get(reverse("excel:export", args=["reserve_nominations"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    assert sheet.cell(row=2, column=2).value == idcard.mask(c.id_number)
+    officer_sheet = load_workbook(io.BytesIO(b"".join(
+        login(personas.officer_a).get(reverse("excel:export", args=["reserve_nominations"])).streaming_content
+    ))).worksheets[0]
+    assert officer_sheet.cell(row=2, column=2).value == c.id_number
+
+
+@pytest.mark.parametrize("key", ["reserve_nominations", "reserve_attendance", "reserve_appraisals"])
+def test_read_only_and_unrelated_roles_get_403(personas, login, key):
+    leader, domain = login(personas.leader), login(personas.domain_officer)
+    assert leader.post(reverse("excel:import", args=[key])).status_code == 403
+    assert domain.get(reverse("excel:import", args=[key])).status_code == 403
+    assert domain.get(reverse("excel:export", args=[key])).status_code == 403
+
+
+def test_nominations_round_trip_without_changes(personas, officer, tmp_path):
+    for i in range(3):
+        builders.draft(personas, name=f"王{i}", id_number=make_id_number(date(1990 + i, 2, 3)))
+    exported = tmp_path / "export.xlsx"
+    exported.write_bytes(b"".join(officer.get(reverse("excel:export", args=["reserve_nominations"])).streaming_content))
+    upload(officer, "reserve_nominations", exported)
+    job = last_job(personas.officer_a)
+    assert (job.new_rows, job.updated_rows, job.unchanged_rows, job.error_rows) == (0, 0, 3, 0), job.errors
+
+
+def test_nomination_export_runs_a_fixed_number_of_queries(personas, officer, django_assert_max_num_queries):
+    workflow.create_drafts(candidates=[builders.new_candidate(personas.tree.village_a1, name=f"李{i}",
+                                                              id_number=make_id_number(date(1990, 1, 1) ))
+                                       for i in range(200)], by=personas.officer_a)
+    with django_assert_max_num_queries(12):
+        response = officer.get(reverse("excel:export", args=["reserve_nominations"]) + "?stage=draft")
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    assert sheet.max_row == 201
+
+
+def test_old_xls_files_import(personas, officer, tmp_path):
+    upload(officer, "reserve_nominations", files.write_xls(tmp_path / "n.xls", [HEADER, person(1), person(2)]))
+    job = last_job(personas.officer_a)
+    assert (job.new_rows, job.error_rows) == (2, 0), job.errors
+
+
+def test_the_template_offers_scoped_village_and_code_dropdowns(personas, officer):
+    response = officer.get(reverse("excel:template", args=["reserve_nominations"]))
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = wb.worksheets[0]
+    assert sheet.column_dimensions["B"].number_format == "@"
+    villages = [c.value for c in wb["代码表"]["A"] if c.value] + [
+        dv.formula1 for dv in sheet.data_validations.dataValidation
+    ]
+    assert any("茅井村" in str(v) for v in villages)
+    assert not any("沙坪村" in str(v) for v in villages)
+    notes = " ".join(str(c.value) for row in wb["填写说明"].iter_rows() for c in row if c.value)
+    assert "身份证号码" in notes and "文本格式" in notes
+
+
+# --- attendance and appraisals ------------------------------------------------------------
+
+
+def test_attendance_is_recorded_through_the_workflow(personas, officer, tmp_path):
+    trainee = builders.training(personas)
+    draft = builders.draft(personas, name="赵六", id_number=make_id_number(date(1993, 1, 1)))
+    theirs = builders.training(personas, personas.tree.village_b1, name="钱七", id_number=make_id_number(date(1994, 1, 1)))
+    session = TrainingSession.objects.create(date=date(2026, 3, 20), topic="乡村振兴政策解读", hours=Decimal("8"))
+    header = ["培训日期", "培训主题", "姓名", "身份证号码"]
+    path = files.write_xlsx(tmp_path / "a.xlsx", [
+        header, ["2026.03.20", "乡村振兴政策解读", trainee.name, trainee.id_number],
+        ["2026-03-20", "乡村振兴政策解读", draft.name, draft.id_number],
+        ["2026-03-20", "乡村振兴政策解读", theirs.name, theirs.id_number],
+    ])
+    upload(officer, "reserve_attendance", path)
+    errors = {e["row"]: e["message"] for e in last_job(personas.officer_a).errors}
+    assert "不在培养期" in errors[3]
+    assert errors[4] == "该身份证号码不在您管辖范围内的后备干部中，请核对。"
+    path = files.write_xlsx(tmp_path / "a2.xlsx", [header, ["2026.03.20", "乡村振兴政策解读", trainee.name, trainee.id_number]])
+    upload(officer, "reserve_attendance", path)
+    confirm(officer, last_job(personas.officer_a))
+    assert list(Attendance.objects.values_list("candidate", "session", "hours")) == [(trainee.pk, session.pk, Decimal("8.0"))]
+    exported = tmp_path / "export.xlsx"
+    exported.write_bytes(b"".join(officer.get(reverse("excel:export", args=["reserve_attendance"])).streaming_content))
+    upload(officer, "reserve_attendance", exported)
+    job = last_job(personas.officer_a)
+    assert (job.unchanged_rows, job.error_rows) == (1, 0), job.errors
+
+
+def test_appraisals_import_for_trainees_and_round_trip(personas, officer, tmp_path):
+    trainee = builders.training(personas)
+    header = ["姓名", "身份证号码", "培养年度", "评议日期", "年度综合评价等次", "集体鉴定意见", "政治表现·好", "政治表现·较好"]
+    path = files.write_xlsx(tmp_path / "p.xlsx", [header, [trainee.name, trainee.id_number, "第一年", "2026.06.30", "优秀", "表现突出。", 12, 3]])
+    upload(officer, "reserve_appraisals", path)
+    job = last_job(personas.officer_a)
+    assert job.new_rows == 1, job.errors
+    confirm(officer, job)
+    appraisal = Appraisal.objects.get()
+    assert (appraisal.year, appraisal.grade.name, appraisal.tallies) == (1, "优秀", {"政治表现": {"好": 12, "较好": 3}})
+    exported = tmp_path / "export.xlsx"
+    exported.write_bytes(b"".join(officer.get(reverse("excel:export", args=["reserve_appraisals"])).streaming_content))
+    upload(officer, "reserve_appraisals", exported)
+    job = last_job(personas.officer_a)
+    assert (job.unchanged_rows, job.error_rows) == (1, 0), job.errors
+    changed = files.write_xlsx(tmp_path / "p2.xlsx", [header, [trainee.name, trainee.id_number, "1", "2026.06.30", "合格", "改了。", 1, 1]])
+    upload(officer, "reserve_appraisals", changed)
+    assert "不能通过导入修改" in last_job(personas.officer_a).errors[0]["message"]
