@@ -5,5 +5,20 @@ from reserves import views
 app_name = "reserves"
 
 urlpatterns = [
+    path("", views.candidate_list, name="list"),
+    path("new/", views.candidate_create, name="create"),
+    path("overview/", views.overview, name="overview"),
+    path("pool/", views.pool_roster, name="pool"),
+    path("submission/", views.submission, name="submission"),
+    path("submission/<int:village_pk>/", views.submit_village, name="submit_village"),
+    path("training/", views.training_list, name="training"),
+    path("training/new/", views.training_create, name="training_create"),
+    path("training/<int:pk>/", views.training_detail, name="training_detail"),
+    path("training/<int:pk>/attendance/", views.attendance_save, name="attendance_save"),
     path("<int:pk>/", views.candidate_detail, name="detail"),
+    path("<int:pk>/edit/", views.candidate_edit, name="edit"),
+    path("<int:pk>/inspection/", views.inspection_edit, name="inspection"),
+    path("<int:pk>/do/<slug:action>/", views.action_form, name="action_form"),
+    path("<int:pk>/act/<slug:action>/", views.action_perform, name="act"),
+    path("<int:pk>/record/<slug:kind>/", views.record_add, name="record"),
 ]

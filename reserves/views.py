@@ -1,5 +1,484 @@
-from django.http import HttpResponse
+"""Thin views: fetch through ``visible_to``, call the workflow or a service, render or redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from cadre_portal.models import Region
+from reserves import forms, services, workflow
+from reserves.filters import CandidateFilter
+from reserves.models import REQUIRED_HOURS, VILLAGE_MAX, VILLAGE_MIN, Candidate, FollowUpVisit, TrainingSession
+from reserves.workflow import WorkflowError
+
+S = Candidate.Stage
 
 
+SHORT_STAGE_LABELS = {
+    S.DRAFT: "草稿", S.SUBMITTED: "待审查备案", S.RETURNED: "退回修改", S.REJECTED: "未通过",
+    S.TRAINING: "培养中", S.FINAL_INSPECTED: "已综合考察", S.COMMITTEE_APPROVED: "党委已审议",
+    S.FINAL_FILED: "考察已备案", S.POOL: "储备库", S.APPOINTED: "已任用", S.REMOVED: "已退出",
+}
+
+
+def _candidates(user):
+    return Candidate.objects.visible_to(user).select_related("village__parent")
+
+
+def _get(user, pk) -> Candidate:
+    return get_object_or_404(_candidates(user), pk=pk)
+
+
+def _require_officer(user):
+    if not user.is_township_officer:
+        raise PermissionDenied("推荐由乡镇组织委员填报。")
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+@require_GET
+def candidate_list(request):
+    qs = _candidates(request.user).with_projection()
+    flt = CandidateFilter(request.GET, queryset=qs, user=request.user)
+    page = Paginator(flt.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "reserves/candidate_list.html", {"filter": flt, "page_obj": page, "required_hours": REQUIRED_HOURS})
+
+
+@require_GET
+def pool_roster(request):
+    """储备库: the pool per township and village."""
+    qs = _candidates(request.user).filter(stage=S.POOL).select_related("pool_entry").order_by("village__path", "name")
+    township = request.GET.get("township")
+    if township:
+        qs = qs.filter(village__parent_id=township)
+    groups: dict = {}
+    for c in qs:
+        groups.setdefault(c.village.parent, {}).setdefault(c.village, []).append(c)
+    townships = Region.objects.visible_to(request.user).filter(level=Region.Level.TOWNSHIP)
+    return render(request, "reserves/pool.html", {"groups": groups, "townships": townships, "selected": township, "total": qs.count()})
+
+
+@require_GET
+def overview(request):
+    """Pipeline overview: per township, counts per stage, villages outside 3–7, trainees
+    behind on hours, follow-ups due — all aggregated in the database."""
+    user = request.user
+    if user.is_township_officer:
+        raise PermissionDenied("工作总览供县委组织部和县领导查看。")
+    stage_counts = {s: Count("pk", filter=Q(stage=s)) for s in S.values}
+    by_township = {
+        row["village__parent_id"]: row
+        for row in Candidate.objects.visible_to(user).order_by().values("village__parent_id").annotate(**stage_counts)
+    }
+    behind = dict(
+        Candidate.objects.visible_to(user).behind_on_hours().order_by().values("village__parent_id").annotate(n=Count("pk")).values_list("village__parent_id", "n")
+    )
+    due = dict(
+        FollowUpVisit.objects.visible_to(user).due().order_by().values("candidate__village__parent_id").annotate(n=Count("pk")).values_list("candidate__village__parent_id", "n")
+    )
+    villages = list(
+        Region.objects.visible_to(user).filter(level=Region.Level.VILLAGE).order_by("path")
+        .annotate(active=Count("reserve_candidates", filter=Q(reserve_candidates__stage__in=Candidate.ACTIVE_STAGES)))
+        .values("pk", "name", "parent_id", "active")
+    )
+    townships = list(Region.objects.visible_to(user).filter(level=Region.Level.TOWNSHIP).order_by("path"))
+    lacking = {}
+    over = {}
+    for v in villages:
+        if v["active"] < VILLAGE_MIN:
+            lacking.setdefault(v["parent_id"], []).append(v)
+        elif v["active"] > VILLAGE_MAX:
+            over.setdefault(v["parent_id"], []).append(v)
+    shown_stages = [(s, SHORT_STAGE_LABELS[s]) for s in S.values]
+    rows, totals = [], {s: 0 for s in S.values} | {"behind": 0, "due": 0, "lacking": 0, "over": 0, "villages": 0}
+    for t in townships:
+        counts = by_township.get(t.pk, {})
+        row = {
+            "township": t,
+            "stages": [counts.get(s, 0) for s in S.values],
+            "behind": behind.get(t.pk, 0),
+            "due": due.get(t.pk, 0),
+            "lacking": lacking.get(t.pk, []),
+            "over": over.get(t.pk, []),
+            "villages": sum(1 for v in villages if v["parent_id"] == t.pk),
+        }
+        rows.append(row)
+        for s in S.values:
+            totals[s] += counts.get(s, 0)
+        for key in ("behind", "due", "villages"):
+            totals[key] += row[key]
+        totals["lacking"] += len(row["lacking"])
+        totals["over"] += len(row["over"])
+    context = {
+        "rows": rows,
+        "stages": shown_stages,
+        "totals": totals,
+        "total_stages": [totals[s] for s in S.values],
+        "village_min": VILLAGE_MIN,
+        "village_max": VILLAGE_MAX,
+    }
+    return render(request, "reserves/overview.html", context)
+
+
+# --- the person -------------------------------------------------------------------------------
+
+
+@require_GET
 def candidate_detail(request, pk):
-    return HttpResponse("")
+    user = request.user
+    candidate = get_object_or_404(
+        _candidates(user).with_projection().prefetch_related(
+            Prefetch("transitions", queryset=candidate_transitions()),
+            Prefetch("attendances", queryset=_attendances()),
+            "mentors", "placements", "party_steps", "promotions",
+            Prefetch("appraisals", queryset=_appraisals()),
+            Prefetch("appointments", queryset=_appointments()),
+        ).select_related("nominated_by"),
+        pk=pk,
+    )
+    actions = workflow.available_actions(candidate, user)
+    simple_forms = {
+        a.key: forms.OpinionForm(required=a.reason_required, label=_OPINION_LABELS.get(a.key, "意见"), prefix=a.key)
+        for a in actions if not a.needs_form
+    }
+    context = {
+        "c": candidate,
+        "actions": actions,
+        "simple_forms": simple_forms,
+        "record_kinds": services.kinds_for(candidate, user),
+        "final": getattr(candidate, "final_inspection", None) if _has(candidate, "final_inspection") else None,
+        "pool": candidate.pool_entry if _has(candidate, "pool_entry") else None,
+        "required_hours": REQUIRED_HOURS,
+        "shortfall": max(0.0, REQUIRED_HOURS - (candidate.projected_hours or 0)) if candidate.training_start else None,
+        "hours_pct": min(100, int((candidate.hours_done or 0) * 100 / REQUIRED_HOURS)),
+    }
+    return render(request, "reserves/candidate_detail.html", context)
+
+
+def candidate_transitions():
+    from reserves.models import Transition
+
+    return Transition.objects.select_related("by").order_by("at", "pk")
+
+
+def _attendances():
+    from reserves.models import Attendance
+
+    return Attendance.objects.select_related("session").order_by("session__date")
+
+
+def _appraisals():
+    from reserves.models import Appraisal
+
+    return Appraisal.objects.select_related("grade").order_by("year")
+
+
+def _appointments():
+    from reserves.models import Appointment
+
+    return Appointment.objects.select_related("follow_up").order_by("appointed_on")
+
+
+def _has(obj, attr) -> bool:
+    try:
+        getattr(obj, attr)
+    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist of a reverse one-to-one
+        return False
+    return True
+
+
+_OPINION_LABELS = {
+    "file": "备案意见（可不填）",
+    "return": "退回理由",
+    "reject": "不予备案理由",
+    "final_file": "审核备案意见（可不填）",
+    "final_return": "退回理由",
+    "remove": "移出理由",
+    "withdraw": "退出理由",
+}
+
+
+def _village_counts_json(user):
+    villages = Region.objects.visible_to(user).filter(level=Region.Level.VILLAGE)
+    counts = workflow.village_counts(villages)
+    return {str(pk): {"active": row["active"], "drafts": row["drafts"]} for pk, row in counts.items()}
+
+
+def candidate_create(request):
+    _require_officer(request.user)
+    form = forms.NominationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = workflow.create_draft(candidate=form.instance, by=request.user)
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已保存 {candidate.name} 的推荐（草稿）。请录入考察测评结果后提交县委组织部。")
+            return redirect("reserves:detail", pk=candidate.pk)
+    return render(request, "reserves/nomination_form.html", {"form": form, "counts": _village_counts_json(request.user), "editing": None})
+
+
+def candidate_edit(request, pk):
+    _require_officer(request.user)
+    candidate = _get(request.user, pk)
+    if not candidate.is_editable:
+        messages.warning(request, f"该人员当前为“{candidate.get_stage_display()}”，已不能修改。")
+        return redirect("reserves:detail", pk=pk)
+    form = forms.NominationForm(request.POST or None, instance=candidate, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.save_draft(candidate=form.instance, by=request.user)
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "推荐信息已保存。")
+            return redirect("reserves:detail", pk=pk)
+    return render(request, "reserves/nomination_form.html", {"form": form, "counts": _village_counts_json(request.user), "editing": candidate})
+
+
+def inspection_edit(request, pk):
+    _require_officer(request.user)
+    candidate = _get(request.user, pk)
+    initial = {
+        "inspection_date": candidate.inspection_date, "inspectors": candidate.inspectors,
+        "result": candidate.inspection_result, "opinion": candidate.inspection_opinion,
+    } if candidate.inspection_recorded else None
+    form = forms.InspectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            workflow.record_inspection(
+                candidate=candidate, by=request.user, inspection_date=d["inspection_date"], inspectors=d["inspectors"],
+                result=d["result"], opinion=d["opinion"],
+            )
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "考察测评结果已保存。")
+            return redirect("reserves:detail", pk=pk)
+    return render(request, "reserves/simple_form.html", {"c": candidate, "form": form, "title": "乡镇集中考察、测评", "action_url": request.path})
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+_ACTION_FORMS = {
+    "override": lambda data, c: forms.OverrideForm(data),
+    "final_inspect": lambda data, c: forms.FinalInspectionForm(data),
+    "committee": lambda data, c: forms.CommitteeForm(data),
+    "admit": lambda data, c: forms.AdmitForm(data),
+    "appoint": lambda data, c: forms.AppointForm(data),
+    "follow_up": lambda data, c: forms.FollowUpForm(data),
+}
+
+
+def _action_form(key, data, candidate, reason_required=False):
+    if key in _ACTION_FORMS:
+        return _ACTION_FORMS[key](data, candidate)
+    return forms.OpinionForm(data, required=reason_required, label=_OPINION_LABELS.get(key, "意见"), prefix=key)
+
+
+def _perform(key, c, user, d):
+    """Call the workflow function for ``key`` with the cleaned form data."""
+    w = workflow
+    if key == "file":
+        return w.file_nomination(candidate=c, by=user, opinion=d["opinion"])
+    if key == "return":
+        return w.return_nomination(candidate=c, by=user, reason=d["opinion"])
+    if key == "reject":
+        return w.reject_nomination(candidate=c, by=user, reason=d["opinion"])
+    if key == "override":
+        return w.grant_override(candidate=c, by=user, reason=d["reason"], cycle=d["cycle"], grade=d["grade"])
+    if key == "final_inspect":
+        return w.record_final_inspection(candidate=c, by=user, **d)
+    if key == "committee":
+        return w.record_committee_decision(candidate=c, by=user, committee_date=d["committee_date"], opinion=d["opinion"])
+    if key == "final_file":
+        return w.file_final_inspection(candidate=c, by=user, opinion=d["opinion"])
+    if key == "final_return":
+        return w.return_final_inspection(candidate=c, by=user, reason=d["opinion"])
+    if key == "admit":
+        return w.admit_to_pool(candidate=c, by=user, **d)
+    if key == "remove":
+        return w.remove_from_pool(candidate=c, by=user, reason=d["opinion"])
+    if key == "withdraw":
+        return w.withdraw(candidate=c, by=user, reason=d["opinion"])
+    if key == "appoint":
+        return w.appoint(candidate=c, by=user, **d)
+    if key == "follow_up":
+        visit = c.follow_ups.filter(visited_on__isnull=True).order_by("due_date").first()
+        if visit is None:
+            raise workflow.AlreadyHandled("该人员的回访已录入。")
+        return w.record_follow_up(visit=visit, by=user, **d)
+    raise PermissionDenied("不支持的操作。")
+
+
+def _allowed_action(candidate, user, key):
+    if user.is_read_only:
+        raise PermissionDenied("县领导账号为只读，不能办理业务。")
+    action = next((a for a in workflow.available_actions(candidate, user) if a.key == key), None)
+    if action is None:
+        raise PermissionDenied("您不能对该人员办理此事项（阶段或权限不符）。")
+    return action
+
+
+@require_GET
+def action_form(request, pk, action):
+    candidate = _get(request.user, pk)
+    if action == "submit":
+        return redirect(reverse("reserves:submission") + f"#village-{candidate.village_id}")
+    allowed = _allowed_action(candidate, request.user, action)
+    form = _action_form(action, None, candidate, allowed.reason_required)
+    return render(request, "reserves/action_form.html", {"c": candidate, "form": form, "action": allowed})
+
+
+@require_POST
+def action_perform(request, pk, action):
+    candidate = _get(request.user, pk)
+    allowed = _allowed_action(candidate, request.user, action)
+    form = _action_form(action, request.POST, candidate, allowed.reason_required)
+    if form.is_valid():
+        try:
+            _perform(action, candidate, request.user, form.cleaned_data)
+        except workflow.AlreadyHandled as exc:
+            messages.warning(request, exc.message)
+            return redirect("reserves:detail", pk=pk)
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已办理：{allowed.label}。")
+            return redirect("reserves:detail", pk=pk)
+    return render(request, "reserves/action_form.html", {"c": candidate, "form": form, "action": allowed}, status=400)
+
+
+# --- records ------------------------------------------------------------------------------------
+
+
+def record_add(request, pk, kind):
+    candidate = _get(request.user, pk)
+    if kind not in services.RECORD_KINDS:
+        raise PermissionDenied("不支持的登记事项。")
+    try:
+        record_kind = services.check_record(candidate, request.user, kind)
+    except WorkflowError as exc:
+        raise PermissionDenied(exc.message) from None
+    instance = candidate if record_kind.on_candidate else None
+    form = record_kind.form(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_record(candidate=candidate, by=request.user, key=kind, form=form)
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已登记：{record_kind.label}。")
+            return redirect("reserves:detail", pk=pk)
+    return render(request, "reserves/simple_form.html", {"c": candidate, "form": form, "title": f"登记{record_kind.label}", "action_url": request.path})
+
+
+# --- submission of a village's list ---------------------------------------------------------------
+
+
+def _ready(user, village):
+    return (
+        Candidate.objects.visible_to(user)
+        .filter(village=village, stage__in=Candidate.EDITABLE_STAGES)
+        .order_by("name", "pk")
+    )
+
+
+@require_GET
+def submission(request):
+    """The officer's township, village by village: 3–7 counter and the drafts to submit."""
+    _require_officer(request.user)
+    villages = list(Region.objects.visible_to(request.user).filter(level=Region.Level.VILLAGE).order_by("path"))
+    counts = workflow.village_counts(villages)
+    pending = {}
+    for c in Candidate.objects.visible_to(request.user).filter(stage__in=Candidate.EDITABLE_STAGES).order_by("name", "pk"):
+        pending.setdefault(c.village_id, []).append(c)
+    rows = [
+        {"village": v, "active": counts.get(v.pk, {}).get("active", 0), "pending": pending.get(v.pk, [])}
+        for v in villages
+    ]
+    return render(request, "reserves/submission.html", {"rows": rows, "vmin": VILLAGE_MIN, "vmax": VILLAGE_MAX})
+
+
+@require_POST
+def submit_village(request, village_pk):
+    _require_officer(request.user)
+    village = get_object_or_404(Region.objects.visible_to(request.user).filter(level=Region.Level.VILLAGE), pk=village_pk)
+    form = forms.SubmitForm(request.POST, queryset=_ready(request.user, village))
+    if form.is_valid():
+        try:
+            rows = workflow.submit_nominations(candidates=list(form.cleaned_data["candidates"]), by=request.user, reason=form.cleaned_data["reason"])
+        except workflow.WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已将{village.name} {len(rows)} 人提交县委组织部审查备案。")
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect(reverse("reserves:submission") + f"#village-{village.pk}")
+
+
+# --- training ----------------------------------------------------------------------------------------
+
+
+@require_GET
+def training_list(request):
+    sessions = TrainingSession.objects.annotate(
+        n_attended=Count("attendances", filter=Q(attendances__candidate__in=Candidate.objects.visible_to(request.user)))
+    ).order_by("-date", "-pk")
+    page = Paginator(sessions, 30).get_page(request.GET.get("page"))
+    behind = Candidate.objects.visible_to(request.user).behind_on_hours().count()
+    in_training = Candidate.objects.visible_to(request.user).training().count()
+    return render(request, "reserves/training_list.html", {"page_obj": page, "behind": behind, "in_training": in_training})
+
+
+def training_create(request):
+    if not request.user.is_county_staff:
+        raise PermissionDenied("集中培训由县委组织部安排。")
+    form = forms.TrainingSessionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        session.created_by = request.user
+        session.save()
+        form.save_m2m()
+        messages.success(request, "培训已创建，请登记出勤。")
+        return redirect("reserves:training_detail", pk=session.pk)
+    return render(request, "reserves/simple_form.html", {"form": form, "title": "新建集中培训", "action_url": request.path})
+
+
+def _session_trainees(user, session):
+    qs = Candidate.objects.visible_to(user).training().select_related("village__parent").order_by("village__path", "name")
+    if not session.for_all:
+        qs = qs.filter(invited_sessions=session)
+    return qs
+
+
+@require_GET
+def training_detail(request, pk):
+    session = get_object_or_404(TrainingSession, pk=pk)
+    trainees = _session_trainees(request.user, session)
+    present = set(session.attendances.values_list("candidate_id", flat=True))
+    can_edit = request.user.is_county_staff or request.user.is_township_officer
+    return render(request, "reserves/training_detail.html", {"session": session, "trainees": trainees, "present": present, "can_edit": can_edit})
+
+
+@require_POST
+def attendance_save(request, pk):
+    session = get_object_or_404(TrainingSession, pk=pk)
+    form = forms.AttendanceForm(request.POST, queryset=_session_trainees(request.user, session))
+    if form.is_valid():
+        try:
+            added = workflow.record_attendance(session=session, candidates=list(form.cleaned_data["candidates"]), by=request.user, replace=True)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"出勤已保存（新登记 {added} 人，共 {len(form.cleaned_data['candidates'])} 人到课）。")
+    else:
+        messages.error(request, "所选人员有误，请刷新页面后重试。")
+    return redirect("reserves:training_detail", pk=pk)

@@ -1,0 +1,69 @@
+"""Home-page panels of the reserves app (registered in ReservesConfig.ready)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from cadre_portal.models import Region
+from reserves.models import VILLAGE_MAX, VILLAGE_MIN, Candidate, FollowUpVisit
+
+S = Candidate.Stage
+
+
+def _villages_outside(user):
+    return list(
+        Region.objects.visible_to(user).filter(level=Region.Level.VILLAGE)
+        .annotate(active=Count("reserve_candidates", filter=Q(reserve_candidates__stage__in=Candidate.ACTIVE_STAGES)))
+        .filter(Q(active__lt=VILLAGE_MIN) | Q(active__gt=VILLAGE_MAX))
+        .order_by("path").values("pk", "name", "active")
+    )
+
+
+def township_todo(user):
+    """The township officer's to-do list."""
+    qs = Candidate.objects.visible_to(user)
+    counts = qs.aggregate(
+        drafts=Count("pk", filter=Q(stage=S.DRAFT)),
+        returned=Count("pk", filter=Q(stage=S.RETURNED)),
+        committee=Count("pk", filter=Q(stage=S.FINAL_INSPECTED)),
+        training=Count("pk", filter=Q(stage=S.TRAINING)),
+    )
+    return {
+        **counts,
+        "returned_people": list(qs.filter(stage=S.RETURNED).select_related("village")[:5]),
+        "outside": _villages_outside(user),
+        "appraisal_due": qs.appraisal_due().count(),
+        "cycle_ended": qs.cycle_ended().count(),
+        "behind": qs.behind_on_hours().count(),
+        "follow_ups_due": FollowUpVisit.objects.visible_to(user).due().count(),
+        "vmin": VILLAGE_MIN,
+        "vmax": VILLAGE_MAX,
+    }
+
+
+def county_queue(user):
+    """County staff: what townships sent up and what waits for a county decision."""
+    qs = Candidate.objects.visible_to(user)
+    counts = qs.aggregate(
+        submitted=Count("pk", filter=Q(stage=S.SUBMITTED)),
+        committee_approved=Count("pk", filter=Q(stage=S.COMMITTEE_APPROVED)),
+        final_filed=Count("pk", filter=Q(stage=S.FINAL_FILED)),
+        pool=Count("pk", filter=Q(stage=S.POOL)),
+    )
+    return {
+        **counts,
+        "submitted_people": list(qs.filter(stage=S.SUBMITTED).select_related("village__parent").order_by("village__path")[:8]),
+        "follow_ups_due": FollowUpVisit.objects.visible_to(user).due().count(),
+        "follow_ups_overdue": FollowUpVisit.objects.visible_to(user).overdue().count(),
+    }
+
+
+def leader_summary(user):
+    qs = Candidate.objects.visible_to(user)
+    counts = qs.aggregate(
+        training=Count("pk", filter=Q(stage=S.TRAINING)),
+        pool=Count("pk", filter=Q(stage=S.POOL)),
+        appointed=Count("pk", filter=Q(stage=S.APPOINTED)),
+        active=Count("pk", filter=Q(stage__in=Candidate.ACTIVE_STAGES)),
+    )
+    return {**counts, "outside": len(_villages_outside(user)), "vmin": VILLAGE_MIN, "vmax": VILLAGE_MAX}

@@ -1,0 +1,63 @@
+// Reserves pages: the live 3-7 per-village counter (no inline scripts under the CSP).
+(function () {
+  "use strict";
+  var CLASSES = ["bg-red-lt", "bg-orange-lt", "bg-green-lt"];
+
+  function colour(el, n, min, max) {
+    CLASSES.forEach(function (c) { el.classList.remove(c); });
+    el.classList.add(n < min ? "bg-red-lt" : (n > max ? "bg-orange-lt" : "bg-green-lt"));
+  }
+
+  // Submission page: each village card counts its active reserves plus the ticked nominees.
+  function updateCard(card) {
+    var active = parseInt(card.getAttribute("data-active"), 10) || 0;
+    var min = parseInt(card.getAttribute("data-min"), 10);
+    var max = parseInt(card.getAttribute("data-max"), 10);
+    var ticked = card.querySelectorAll("input[name=candidates]:checked").length;
+    var total = active + ticked;
+    var badge = card.querySelector("[data-village-count]");
+    var hint = card.querySelector("[data-village-hint]");
+    var reason = card.querySelector("[data-reason-wrap]");
+    badge.textContent = ticked ? ("现有 " + active + " 人，提交后 " + total + " 人") : ("现有 " + active + " 人");
+    colour(badge, total, min, max);
+    if (!hint) { return; }
+    var outside = ticked > 0 && (total < min || total > max);
+    hint.textContent = ticked === 0 ? "" : (outside
+      ? "提交后为 " + total + " 人，不在每村 " + min + "-" + max + " 人的规模内，请填写说明。"
+      : "提交后为 " + total + " 人，符合每村 " + min + "-" + max + " 人的规模。");
+    hint.className = "mt-2 small " + (outside ? "text-danger" : "text-success");
+    if (reason) { reason.classList.toggle("d-none", !outside); }
+  }
+
+  document.querySelectorAll("[data-village-card]").forEach(function (card) {
+    card.addEventListener("change", function () { updateCard(card); });
+    updateCard(card);
+  });
+
+  // Nomination form: show the chosen village's current count.
+  var data = document.getElementById("village-counts-data");
+  var select = document.querySelector("select[data-village-counts]");
+  var box = document.getElementById("village-count");
+  if (data && select && box) {
+    var counts = JSON.parse(data.textContent);
+    var show = function () {
+      if (!select.value) { box.textContent = ""; return; }
+      var row = counts[select.value] || { active: 0, drafts: 0 };
+      var span = document.createElement("span");
+      span.className = "badge";
+      span.textContent = "该村现有后备干部 " + row.active + " 人，待提交 " + row.drafts + " 人（每村 3-7 人）";
+      colour(span, row.active, 3, 7);
+      box.innerHTML = "";
+      box.appendChild(span);
+    };
+    select.addEventListener("change", show);
+    show();
+  }
+})();
+
+// Attendance: tick or untick every trainee at once.
+document.querySelectorAll("[data-check-all]").forEach(function (box) {
+  box.addEventListener("change", function () {
+    box.closest("form").querySelectorAll("input[name=candidates]:not(:disabled)").forEach(function (el) { el.checked = box.checked; });
+  });
+});
