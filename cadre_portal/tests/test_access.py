@@ -15,6 +15,13 @@ pytestmark = pytest.mark.django_db
 
 ALLOWLIST = {"login", "healthz"}
 
+# Objects that belong to the whole county rather than to a township: a quarterly
+# training session at the county party school is attended by trainees of every
+# township. Officers open it, but see and tick only their own trainees; that is
+# pinned by reserves/tests (test_views: the session page and attendance POST
+# are scoped to the officer's trainees).
+COUNTY_WIDE_ROUTES = {"reserves:training_detail", "reserves:attendance_save"}
+
 
 def _reverse(route, **overrides):
     kwargs = sample_kwargs(route, **overrides)
@@ -87,7 +94,7 @@ def test_objects_outside_the_scope_are_404_on_every_object_url(county_world, cli
     int_sample = ints[:40] + ints[-10:]
     uuid_sample = uuids[:10] or [str(uuid.uuid4())]
     failures = []
-    routes = object_routes()
+    routes = [r for r in object_routes() if r.name not in COUNTY_WIDE_ROUTES]
     for route in routes:
         values = uuid_sample if any(type(c).__name__ == "UUIDConverter" for c in route.converters.values()) else int_sample
         for value in values:
