@@ -49,7 +49,7 @@ class DaysBetween(models.Func):
         return self.as_sql(compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday(", **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="((%(expressions)s)::float)", arg_joiner=")::date - (", **extra)
+        return self.as_sql(compiler, connection, template="(((%(expressions)s)::date)::float)", arg_joiner=")::date - (", **extra)
 
     def as_sql(self, compiler, connection, template=None, arg_joiner=None, **extra):
         if template is None:  # other backends: let Django do the temporal subtraction
