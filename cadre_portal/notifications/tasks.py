@@ -18,7 +18,16 @@ def backoff(retries: int, base: int = 30) -> int:
     return min(base * 2**retries, MAX_BACKOFF)
 
 
-@shared_task(name=services.SCAN_TASK, ignore_result=True)
+@shared_task(
+    name=services.SCAN_TASK,
+    ignore_result=True,
+    # A transient database error (a lock timeout, a dropped connection) is retried
+    # soon; a repeated scan is harmless (unique constraint).
+    autoretry_for=(DatabaseError,),
+    retry_backoff=10,
+    retry_backoff_max=MAX_BACKOFF,
+    max_retries=5,
+)
 def scan_reminders(kind: str) -> dict:
     """Beat runs this once a day per reminder kind (kwargs {"kind": ...})."""
     return services.scan(kind).as_dict()
