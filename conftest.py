@@ -5,7 +5,28 @@ import shutil
 
 import pytest
 
-from cadre_portal.testing import make_personas
+# The sync Playwright API runs an event loop in the test thread; Django's ORM
+# would otherwise refuse to run there (live_server + page). It has to be set
+# before Playwright starts, so at import time rather than in a fixture.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from cadre_portal.testing import make_personas  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _code_tables_present(request):
+    """Transactional tests (threads, live_server) end with a flush that also
+    empties the code tables seeded by migration 0002; put them back for every
+    test that touches the database."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    if not (marker or {"db", "transactional_db"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from cadre_portal.codes import seed_code_items
+    from cadre_portal.models import CodeItem
+
+    seed_code_items(CodeItem)
 
 
 @pytest.fixture
@@ -61,12 +82,3 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1400, "height": 900}}
-
-
-@pytest.fixture(autouse=True)
-def _allow_async_unsafe_for_browser(request):
-    # The sync Playwright API runs an event loop in the test thread; Django's
-    # ORM would otherwise refuse to run there.
-    if request.node.get_closest_marker("browser"):
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield

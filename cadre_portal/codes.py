@@ -74,3 +74,35 @@ def lookup(choices: list[tuple[str, str]], value: object) -> str | None:
     if text.endswith(".0") and text[:-2].isdigit():
         return lookup(choices, text[:-2])
     return None
+
+
+FAILING_GRADES = {"reserve_annual_grade_3_default": {"不合格"}}
+
+
+def code_item_rows():
+    """Rows for the ``CodeItem`` table, seeded from the national tables."""
+    for table_name, rows in raw_tables().items():
+        if not isinstance(rows, list):
+            continue  # notes and nested tables are reference text, not picklists
+        flat_parent = table_name in ("civil_servant_rank_2019", "ethnic_gb3304", "political_gbt4762")
+        for order, row in enumerate(rows):
+            if isinstance(row, str):
+                code, name, parent = str(order + 1), row, ""
+            elif isinstance(row, list) and len(row) >= 2:
+                code, name = str(row[0]), str(row[1])
+                parent = str(row[2]) if len(row) > 2 and row[2] and not flat_parent else ""
+            else:
+                continue
+            yield {
+                "table": table_name, "code": code, "name": name, "parent_code": parent[:16], "sort_order": order,
+                "is_passing": name not in FAILING_GRADES.get(table_name, set()),
+            }
+
+
+def seed_code_items(model) -> int:
+    """Insert the code tables into ``model`` (the real or the migration's historical
+    CodeItem); existing rows are kept, so an administrator's edits survive."""
+    if model.objects.exists():
+        return 0
+    created = model.objects.bulk_create([model(**row) for row in code_item_rows()], ignore_conflicts=True)
+    return len(created)

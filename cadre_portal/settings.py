@@ -128,6 +128,11 @@ else:
         }
     }
 DATABASES["default"].setdefault("TEST", {})
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not Django's in-memory default: an in-memory shared-cache database
+    # answers "database table is locked" at once instead of queueing writers, so
+    # tests would not behave like the real file database.
+    DATABASES["default"]["TEST"].setdefault("NAME", str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth, sessions, lockout ------------------------------------------------

@@ -15,12 +15,11 @@ A refusal is a ``WorkflowError`` with a Chinese message for the user;
 from __future__ import annotations
 
 import functools
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from simple_history.utils import bulk_create_with_history
 
@@ -110,35 +109,16 @@ REASON_REQUIRED = {Action.RETURN, Action.REJECT, Action.REMOVE, Action.WITHDRAW,
 
 
 def atomic_write(func):
-    """``transaction.atomic`` for a workflow function.
-
-    On PostgreSQL the row lock makes concurrent callers wait. On SQLite the
-    settings' IMMEDIATE transactions queue writers on a database file; an
-    in-memory shared-cache database (the test database) answers "database
-    table is locked" instead of waiting, so the outermost call retries the
-    whole transaction a few times before giving up. Nothing is committed by a
-    failed attempt, so a retry is safe."""
+    """``transaction.atomic`` for a workflow function. On PostgreSQL the row
+    lock makes concurrent callers wait; on SQLite the settings' IMMEDIATE
+    transactions (WAL, busy timeout) queue writers at BEGIN."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        db = connection
-        if db.vendor != "sqlite" or db.in_atomic_block:
-            with transaction.atomic():
-                return func(*args, **kwargs)
-        for attempt in range(_SQLITE_RETRIES):
-            try:
-                with transaction.atomic():
-                    return func(*args, **kwargs)
-            except OperationalError as exc:
-                if "locked" not in str(exc) or attempt == _SQLITE_RETRIES - 1:
-                    raise
-                time.sleep(0.02 * (attempt + 1))
-        raise AssertionError("unreachable")
+        with transaction.atomic():
+            return func(*args, **kwargs)
 
     return wrapper
-
-
-_SQLITE_RETRIES = 50
 
 
 def _role_ok(user, roles) -> bool:

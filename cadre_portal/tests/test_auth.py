@@ -126,6 +126,7 @@ def test_production_settings_pass_the_deploy_check():
         "ALLOWED_HOSTS": "cadre.example.gov.cn",
     }
     env.pop("PYTEST_VERSION", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by conftest for Playwright only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=Path(__file__).resolve().parents[2],

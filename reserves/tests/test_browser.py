@@ -1,6 +1,5 @@
 """One person through the real forms in Chromium: nomination to appointment and follow-up."""
 
-import os
 from datetime import date, timedelta
 
 import pytest
@@ -8,10 +7,6 @@ import pytest
 from cadre_portal.testing import PASSWORD, make_id_number
 from reserves.models import Candidate
 from reserves.tests import builders as b
-
-# conftest sets this in a function-scoped fixture, after the session-scoped Playwright
-# loop has started, which is too late for the `personas` fixture: set it at import.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
