@@ -132,11 +132,7 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """A message in one user's notification centre.
-
-    Not history-tracked: it is itself a log, and its only change (read_at)
-    is the recipient's own bookkeeping.
-    """
+    """A message in one user's notification centre."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
@@ -151,6 +147,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "通知"
@@ -199,6 +196,8 @@ class Delivery(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "发送记录"
