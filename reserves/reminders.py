@@ -67,24 +67,6 @@ def _by_township(candidates) -> dict[Region, list]:
     return dict(sorted(groups.items(), key=lambda item: item[0].path))
 
 
-def _with_pace(queryset, as_of: date) -> list[Candidate]:
-    """The candidates with ``hours_done`` (summed in the database), ``elapsed_days``
-    and ``projected_hours`` (hours at the end of the cycle if the pace holds) —
-    the same rule as ``CandidateQuerySet.with_projection``, whose PostgreSQL
-    date arithmetic currently fails (``cannot cast type date to double
-    precision``), so the projection is done here on the few rows involved."""
-    rows = list(queryset.with_hours())
-    for c in rows:
-        cycle_days = (c.training_end - c.training_start).days if c.training_start and c.training_end else 0
-        c.elapsed_days = (as_of - c.training_start).days if c.training_start else 0
-        hours = float(c.hours_done or 0)
-        if c.elapsed_days <= 0 or c.elapsed_days >= cycle_days:
-            c.projected_hours = hours
-        else:
-            c.projected_hours = hours * cycle_days / c.elapsed_days
-    return rows
-
-
 def _session_trainees(session: TrainingSession) -> list[Candidate]:
     """Who is expected at a session: the named trainees, or (for a session for
     everyone) every trainee whose cycle covers its date."""
@@ -93,7 +75,7 @@ def _session_trainees(session: TrainingSession) -> list[Candidate]:
         base = base.filter(training_start__lte=session.date, training_end__gte=session.date)
     else:
         base = base.filter(invited_sessions=session)
-    return _with_pace(base.order_by("village__path", "name", "pk"), session.date)
+    return list(base.with_projection(session.date).order_by("village__path", "name", "pk"))
 
 
 def _behind(c) -> bool:
@@ -172,13 +154,12 @@ class HoursBehindKind(ReminderKind):
 
     def due_items(self, *, today, until, setting):
         quarter_start, _ = quarter_bounds(today)
-        in_training = (
-            Candidate.objects.training()
-            .filter(training_start__lte=today - timedelta(days=PACE_GRACE_DAYS), training_end__gt=today)
+        trainees = list(
+            Candidate.objects.behind_on_hours(as_of=today)
+            .filter(elapsed_days__gte=PACE_GRACE_DAYS, training_end__gt=today)
             .select_related("village__parent")
             .order_by("village__path", "name", "pk")
         )
-        trainees = [c for c in _with_pace(in_training, today) if c.projected_hours < REQUIRED_HOURS]
         for township, rows in _by_township(trainees).items():
             yield DueItem(
                 target=township, region=township, period=quarter_key(today),

@@ -310,11 +310,10 @@ def test_the_periodic_task_runs_the_scan_of_its_kind(due_in_a1):
 # --- concurrency -----------------------------------------------------------------------------
 
 def _scan_retrying_sqlite_table_lock(kind_key):
-    """The SQLite test database is in memory with a shared cache, where a second
+    """Should the SQLite test database be in memory with a shared cache, a second
     writer gets "database table is locked" at once instead of waiting out the
-    busy timeout as it does on the real (file, WAL, IMMEDIATE) database. Retry
-    that one error so the test exercises the race, not the test harness. On
-    PostgreSQL nothing is retried: the second INSERT waits and then collides."""
+    busy timeout as on a file database (WAL, IMMEDIATE). Retry that one error
+    so the test exercises the race, not the harness. Nothing else is retried."""
     from django.db import OperationalError
 
     for _ in range(200):
