@@ -90,8 +90,29 @@ def load_app_demos(county: Region, seed: int = 20261125) -> list[str]:
     return loaded
 
 
+def settle_notifications() -> None:
+    """The demo compresses two years of decisions into one run: their notifications
+    are history, not news. Mark them read, then run today's reminder scans, so what
+    is unread on the first login is what is really due."""
+    from django.utils import timezone
+
+    from cadre_portal.notifications import services
+    from cadre_portal.notifications.models import Notification
+
+    from django.test.utils import override_settings
+
+    Notification.objects.filter(read_at__isnull=True, reminder__isnull=True).update(read_at=timezone.now())
+    # The demo users' addresses are fictional: keep their reminder e-mails out of
+    # the terminal that `make run` prints the logins to.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        for key in services.enabled_kind_keys():
+            services.scan(key)
+
+
 def load_all() -> list[str]:
     load_regions()
     load_users_and_units()
     county = Region.objects.get(code=DEMO_COUNTY)
-    return load_app_demos(county)
+    loaded = load_app_demos(county)
+    settle_notifications()
+    return loaded

@@ -246,6 +246,48 @@ def dispatch(reminder_pk: int) -> list[int]:
     return queued
 
 
+def users_responsible_for(region, roles) -> list[User]:
+    """Active users of the given roles whose scope covers ``region`` (officers of its
+    township, county staff of its county …)."""
+    return list(
+        User.objects.filter(is_active=True, role__in=roles, region__path__in=ancestor_paths(region.path))
+        .select_related("region")
+        .order_by("pk")
+    )
+
+
+def notify(*, recipients, region, title: str, body: str = "", link: str = "", exclude=None) -> int:
+    """An event notification (not a scheduled reminder): one in-portal notification
+    per recipient whose scope covers ``region``, with its portal delivery logged.
+
+    Idempotent per (recipient, title, link): a redelivered task notifies nobody twice.
+    Returns how many notifications were created.
+    """
+    now = timezone.now()
+    users = [u for u in recipients if region_in_scope(u, region) and (exclude is None or u.pk != exclude)]
+    if not users:
+        return 0
+    already = set(
+        Notification.objects.filter(recipient__in=users, title=title[:200], link=link[:500], reminder=None).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    created = 0
+    with transaction.atomic():
+        for user in users:
+            if user.pk in already:
+                continue
+            notification = Notification.objects.create(
+                recipient=user, title=title[:200], body=body, link=link[:500], created_at=now
+            )
+            Delivery.objects.create(
+                notification=notification, recipient=user, channel=Delivery.Channel.PORTAL,
+                outcome=Delivery.Outcome.SENT, attempts=1, sent_at=now,
+            )
+            created += 1
+    return created
+
+
 # --- 3. email ----------------------------------------------------------------------
 
 SENT, RETRY, FAILED, NOTHING = "sent", "retry", "failed", "nothing"

@@ -10,8 +10,6 @@ OUR_APPS = {"cadre_portal", "reserves", "youth_cadres", "talents", "notification
 # would be a log of a log.
 EXEMPT = {
     "cadre_portal.AuditEvent",  # the audit log itself, never edited
-    "notifications.Delivery",  # the delivery log: one row per attempt outcome
-    "notifications.Notification",  # a message to one user; only read_at changes, by that user
     "excel.ImportJob",  # an upload in progress, deleted after confirm/cancel/expiry; audited as an import
 }
 
