@@ -284,3 +284,6 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 if TESTING:
     # Fast hashing keeps persona creation cheap; never used outside tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The portal's address as users reach it, for links in reminder e-mails.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
