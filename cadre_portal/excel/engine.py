@@ -3,8 +3,9 @@ with lookups prefetched (a few queries per file, not per row), then one transact
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
+import hashlib
+import hmac
+import pickle
 from decimal import Decimal
 
 from django.db import transaction
@@ -22,22 +23,25 @@ class CommitConflict(Exception):
 
 def validate(resource: ExcelResource, table: Table, progress=None) -> list[RowResult]:
     """Parse every cell, check every row; classify as new / update / unchanged / error."""
-    columns = [c for c in resource.import_columns() if c.header in table.headers.values()]
+    present_headers = set(table.headers.values())
+    columns = [c for c in resource.import_columns() if c.header in present_headers]
+    missing = [c.header for c in resource.import_columns() if c.required and c.header not in present_headers]
+    targets = [c.target for c in columns]
+    ctx = resource.ctx
     results: list[RowResult] = []
     total = len(table.rows)
     for i, sheet_row in enumerate(table.rows):
-        row = RowResult(number=sheet_row.number)
+        row = RowResult(number=sheet_row.number, raw=sheet_row.cells)
+        cells = sheet_row.cells
+        values = row.values
         for column in columns:
-            raw = sheet_row.cells.get(column.header)
-            row.display[column.header] = clean_text(raw)[:60]
             try:
-                row.values[column.target] = column.read(raw, resource.ctx)
+                values[column.target] = column.read(cells.get(column.header), ctx)
             except CellError as exc:
                 row.error(column.header, str(exc))
-            row.present.append(column.target)
-        for column in resource.import_columns():
-            if column.required and column.header not in table.headers.values():
-                row.error(column.header, "缺少该列。")
+        row.present = list(targets)
+        for header in missing:
+            row.error(header, "缺少该列。")
         results.append(row)
         if progress and i and i % PROGRESS_EVERY == 0:
             progress(int(40 * i / max(total, 1)))
@@ -50,6 +54,11 @@ def validate(resource: ExcelResource, table: Table, progress=None) -> list[RowRe
     if progress:
         progress(50)
     return results
+
+
+def display(row: RowResult, headers: list[str]) -> list[str]:
+    """The row's cells as the preview shows them (computed only for rows shown)."""
+    return [clean_text(row.raw.get(h))[:60] for h in headers]
 
 
 def _check_keys(resource: ExcelResource, results: list[RowResult]) -> None:
@@ -132,36 +141,31 @@ def commit(resource: ExcelResource, rows: list[RowResult]) -> dict:
     return {"created": created, "updated": updated, "unchanged": sum(1 for r in rows if r.status == "unchanged")}
 
 
-# --- storing the validated rows beside the upload (JSON, not pickle) ---------------
+# --- storing the validated rows beside the upload ------------------------------------
+# Pickle is fast (10,000 rows in a few ms) and the file never leaves the server; it
+# is signed with SECRET_KEY so a file that was not written by us is never unpickled.
 
 
-def _encode(value):
-    if isinstance(value, datetime):
-        return {"$dt": value.isoformat()}
-    if isinstance(value, date):
-        return {"$d": value.isoformat()}
-    if isinstance(value, Decimal):
-        return {"$n": str(value)}
-    raise TypeError(type(value))
+def _signature(data: bytes) -> bytes:
+    from django.conf import settings
 
-
-def _decode(obj):
-    if "$d" in obj and len(obj) == 1:
-        return date.fromisoformat(obj["$d"])
-    if "$n" in obj and len(obj) == 1:
-        return Decimal(obj["$n"])
-    if "$dt" in obj and len(obj) == 1:
-        return datetime.fromisoformat(obj["$dt"])
-    return obj
+    return hmac.new(settings.SECRET_KEY.encode(), data, hashlib.sha256).digest()
 
 
 def dump_rows(rows: list[RowResult], path) -> None:
-    data = [[r.number, r.status, r.pk, r.present, r.values] for r in rows if r.status != "error"]
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, default=_encode, ensure_ascii=False, separators=(",", ":"))
+    data = pickle.dumps(
+        [(r.number, r.status, r.pk, r.present, r.values) for r in rows if r.status != "error"],
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    with open(path, "wb") as fh:
+        fh.write(_signature(data) + data)
 
 
 def load_rows(path) -> list[RowResult]:
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh, object_hook=_decode)
-    return [RowResult(number=n, status=s, pk=pk, present=present, values=values) for n, s, pk, present, values in data]
+    with open(path, "rb") as fh:
+        blob = fh.read()
+    signature, data = blob[:32], blob[32:]
+    if not hmac.compare_digest(signature, _signature(data)):
+        raise CommitConflict("预览数据校验失败，请重新上传文件。")
+    return [RowResult(number=n, status=s, pk=pk, present=present, values=values)
+            for n, s, pk, present, values in pickle.loads(data)]  # noqa: S301 (signed above)

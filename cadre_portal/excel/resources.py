@@ -123,7 +123,7 @@ class RowResult:
     present: list = field(default_factory=list)  # targets given by the file
     pk: int | None = None
     errors: list = field(default_factory=list)  # [(header, message)]
-    display: dict = field(default_factory=dict)  # header -> text shown in the preview
+    raw: dict = field(default_factory=dict)  # header -> cell as read (for the preview)
     changes: list = field(default_factory=list)  # headers whose value an update changes
 
     def error(self, header: str, message: str):
@@ -195,11 +195,15 @@ class ExcelResource(resources.ModelResource):
     # --- columns -----------------------------------------------------------------
     @classmethod
     def columns(cls) -> list[Column]:
+        cached = cls.__dict__.get("_columns_cache")
+        if cached is not None:
+            return cached
         seen, result = set(), []
         for column in sorted((f for f in cls.fields.values() if isinstance(f, Column)), key=lambda c: c.order):
             if id(column) not in seen:
                 seen.add(id(column))
                 result.append(column)
+        cls._columns_cache = result
         return result
 
     @classmethod

@@ -28,7 +28,7 @@ from cadre_portal.excel.writing import temporary_file, write_export, write_templ
 log = logging.getLogger(__name__)
 
 UPLOAD_NAME = "upload"
-ROWS_NAME = "rows.json"
+ROWS_NAME = "rows.pickle"
 PREVIEW_ROWS = 200
 MAX_ERRORS_KEPT = 1000
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".xlsm")
@@ -139,7 +139,7 @@ def run_preview(job_id) -> ImportJob:
     headers = [c.header for c in resource.import_columns() if c.header in table.headers.values()]
     preview = {
         "headers": headers,
-        "rows": [{"row": r.number, "status": r.status, "cells": [r.display.get(h, "") for h in headers],
+        "rows": [{"row": r.number, "status": r.status, "cells": engine.display(r, headers),
                   "changes": r.changes} for r in shown],
         "ignored_headers": [h for h in table.unknown_headers if h not in resource.known_headers()][:20],
         "sheet": table.sheet,

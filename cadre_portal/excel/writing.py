@@ -51,7 +51,15 @@ class CellWriter:
         self.datetime = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
 
     def write(self, sheet, row, col, value):
-        if value is None or value == "":
+        if type(value) is str:
+            # The common case first. The column is already text-formatted (set_column),
+            # so a string cell needs no format of its own.
+            if value:
+                if value[0] in FORMULA_TRIGGERS or not value.isprintable():
+                    value = neutralise(value)
+                sheet.write_string(row, col, value)
+            return
+        if value is None:
             return
         if isinstance(value, bool):
             sheet.write_string(row, col, "是" if value else "否")

@@ -278,3 +278,69 @@ def test_appraisals_import_for_trainees_and_round_trip(personas, officer, tmp_pa
     changed = files.write_xlsx(tmp_path / "p2.xlsx", [header, [trainee.name, trainee.id_number, "1", "2026.06.30", "合格", "改了。", 1, 1]])
     upload(officer, "reserve_appraisals", changed)
     assert "不能通过导入修改" in last_job(personas.officer_a).errors[0]["message"]
+
+
+# --- in the browser ------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_officer_fills_the_template_fixes_an_error_and_imports(live_server, page, personas, tmp_path):
+    from django.urls import NoReverseMatch
+
+    from cadre_portal.testing import PASSWORD
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "officer_a")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.click("text=Excel导入导出")
+    page.get_by_test_id("import-reserve_nominations").click()
+    assert "导入后备干部推荐名单" in page.locator(".page-title").inner_text()
+    with page.expect_download() as info:
+        page.get_by_test_id("template-link").click()
+    template = tmp_path / "template.xlsx"
+    info.value.save_as(template)
+
+    wb = load_workbook(template)
+    sheet = wb.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    people = [("刘一", date(1990, 5, 1), "茅井村", "汉族"), ("陈二", date(1991, 6, 1), "大岭村", "火星族"),
+              ("杨三", date(1992, 7, 1), "茅井村", "回族")]
+    for r, (name, birth, village, ethnicity) in enumerate(people, start=2):
+        values = {"姓名": name, "身份证号码": make_id_number(birth), "出生日期": f"{birth:%Y.%m}", "民族": ethnicity,
+                  "政治面貌": "群众", "学历": "大学", "所在村（社区）": village, "推荐方式": "群众推荐"}
+        for c, header in enumerate(headers, start=1):
+            if header in values:
+                sheet.cell(row=r, column=c, value=values[header])
+    filled = tmp_path / "推荐名单.xlsx"
+    wb.save(filled)
+
+    page.set_input_files("#id_file", str(filled))
+    page.get_by_test_id("upload-button").click()
+    errors = page.get_by_test_id("error-table")
+    assert "第 3 行" in errors.inner_text() and "火星族" in errors.inner_text()
+    assert page.get_by_test_id("count-error").inner_text() == "1"
+    assert page.get_by_test_id("confirm-button").count() == 0
+    assert Candidate.objects.count() == 0
+
+    sheet.cell(row=3, column=headers.index("民族") + 1, value="汉族")
+    wb.save(filled)
+    page.get_by_role("link", name="修改后重新上传").click()
+    page.set_input_files("#id_file", str(filled))
+    page.get_by_test_id("upload-button").click()
+    assert page.get_by_test_id("count-new").inner_text() == "3"
+    assert "陈二" in page.get_by_test_id("preview-table").inner_text()
+    page.get_by_test_id("confirm-button").click()
+    assert "新增 3 条" in page.get_by_test_id("job-message").inner_text()
+    assert sorted(Candidate.objects.values_list("name", "stage")) == [("刘一", "draft"), ("杨三", "draft"), ("陈二", "draft")]
+    try:
+        list_url = reverse("reserves:list")
+    except NoReverseMatch:
+        list_url = None
+    if list_url:
+        page.goto(f"{live_server.url}{list_url}")
+        body = page.locator(".page-body").inner_text()
+        assert "刘一" in body and "陈二" in body and "杨三" in body
