@@ -105,7 +105,8 @@ def _precheck_cfb(path: Path) -> PrecheckResult:
             tail = chunk[-64:]
     # BIFF rows are bounded by the format (65,536 x 256); calamine reports a
     # FILEPASS (password-protected .xls) as an error that read_table turns into a message.
-    return PrecheckResult(kind="xls", rows=65536)
+    # The row estimate (for choosing a background run) is ~100 bytes per row.
+    return PrecheckResult(kind="xls", rows=min(65536, path.stat().st_size // 100))
 
 
 def _precheck_xlsx(path: Path, size: int) -> PrecheckResult:

@@ -44,7 +44,10 @@ def async_threshold() -> int:
 
 
 def runs_in_background() -> bool:
-    return not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True)
+    """A broker is configured (settings: eager without REDIS_URL)."""
+    from cadre_portal.celery import app
+
+    return not app.conf.task_always_eager
 
 
 def _job_dir(job: ImportJob) -> Path:
