@@ -217,7 +217,12 @@ class CodeColumn(Column):
         return code
 
     def to_cell(self, values, ctx):
-        return codes.label(self.choices(), values[0]) or None
+        labels = ctx.cache.get(id(self))
+        if labels is None:
+            # One lookup table per export, not a scan of the choices per cell.
+            labels = ctx.cache[id(self)] = dict(self.choices())
+        code = values[0]
+        return labels.get(code, code) or None
 
     def dropdown(self, ctx):
         return [name for _code, name in self.choices()]

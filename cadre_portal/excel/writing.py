@@ -53,11 +53,13 @@ class CellWriter:
     def write(self, sheet, row, col, value):
         if type(value) is str:
             # The common case first. The column is already text-formatted (set_column),
-            # so a string cell needs no format of its own.
+            # so a string cell needs no format of its own. ``_write_string`` is
+            # ``write_string`` without its A1-notation wrapper (a third of the time per
+            # cell on 20,000-row exports); the arguments are always row/column numbers.
             if value:
                 if value[0] in FORMULA_TRIGGERS or not value.isprintable():
                     value = neutralise(value)
-                sheet.write_string(row, col, value)
+                sheet._write_string(row, col, value, None)
             return
         if value is None:
             return
@@ -97,9 +99,14 @@ def write_export(fileobj, resource, rows, *, sheet_name=None) -> int:
         sheet.write_string(0, col, column.header, header)
     sheet.freeze_panes(1, 0)
     n = 0
+    write_string = sheet._write_string  # see CellWriter.write
     for n, cells in enumerate(rows, start=1):
         for col, value in enumerate(cells):
-            writer.write(sheet, n, col, value)
+            # Plain text inline (most cells); everything else through the typed writer.
+            if type(value) is str and value and value[0] not in FORMULA_TRIGGERS and value.isprintable():
+                write_string(n, col, value, None)
+            elif value is not None:
+                writer.write(sheet, n, col, value)
     workbook.close()
     return n
 

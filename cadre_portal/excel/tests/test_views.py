@@ -250,3 +250,23 @@ def test_users_import_never_sets_passwords_or_superuser(personas, admin_client, 
     admin_client.post(reverse("excel:job_confirm", args=[job_of(personas.admin).pk]))
     created = User.objects.get(username="officer_c")
     assert not created.has_usable_password() and not created.is_superuser and created.region == personas.tree.township_a
+
+
+def test_the_buttons_tag_passes_the_list_filters_to_the_export(personas, rf):
+    from django.template import Context, Template
+
+    request = rf.get("/units/?kind=institution&page=3")
+    request.user = personas.officer_a
+    html = Template('{% load excel_tags %}{% excel_buttons "units" %}').render(Context({"request": request}))
+    assert 'href="/excel/units/export/?kind=institution"' in html
+    assert "Excel导入" not in html
+    request.user = personas.admin
+    html = Template('{% load excel_tags %}{% excel_buttons "units" %}').render(Context({"request": request}))
+    assert "/excel/units/import/" in html and "/excel/units/template/" in html
+
+
+def test_the_menu_entry_is_in_basic_data(personas):
+    from cadre_portal.navigation import menu_for
+
+    sections = {s["section"]: [i["label"] for i in s["items"]] for s in menu_for(personas.officer_a)}
+    assert "Excel导入导出" in sections["基础数据"]
