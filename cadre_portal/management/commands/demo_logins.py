@@ -7,6 +7,9 @@ from cadre_portal.models import User
 class Command(BaseCommand):
     help = "打印演示账号。"
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="门户地址")
+
     def handle(self, *args, **options):
         users = {u.username: u for u in User.objects.select_related("region").filter(username__in=[row[0] for row in demo.DEMO_USERS])}
         self.stdout.write("")
@@ -18,5 +21,5 @@ class Command(BaseCommand):
             scope = user.region.name if user.region else "—"
             extra = f" · {user.get_domain_display()}" if user.domain else ""
             self.stdout.write(f"  {username:<10} {user.get_role_display()}（{user.full_name}，{scope}{extra}）")
-        self.stdout.write("打开 http://127.0.0.1:8000/ 登录。")
+        self.stdout.write(f"打开 {options['url']} 登录。")
         self.stdout.write("")
