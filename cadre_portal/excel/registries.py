@@ -75,6 +75,9 @@ class RegionResource(ExcelResource):
         codes = {r.values.get("parent_code") for r in rows} | {r.values.get("code") for r in rows}
         codes.discard(None)
         codes.discard("")
+        # Parents inferred from the code prefix when 上级代码 is left empty.
+        codes |= {regions_io.parent_code_of(r.values["code"]) for r in rows if r.values.get("code")}
+        codes.discard(None)
         self.known = set(Region.objects.visible_to(self.user).filter(code__in=codes).values_list("code", flat=True))
         self.in_file = {r.values.get("code") for r in rows if r.values.get("code")}
 

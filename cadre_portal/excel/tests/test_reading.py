@@ -93,11 +93,20 @@ HOSTILE = [
 
 @pytest.mark.parametrize("name, build, message", HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_hostile_files_are_refused_quickly_before_parsing(tmp_path, name, build, message):
+    import tracemalloc
+
     path = build(tmp_path / f"{name}.xlsx")
+    tracemalloc.start()
     started = time.perf_counter()
-    with pytest.raises(ExcelRejected, match=message):
-        precheck(path)
-    assert time.perf_counter() - started < 2.0
+    try:
+        with pytest.raises(ExcelRejected, match=message):
+            precheck(path)
+        elapsed = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < 2.0
+    assert peak < 16 * 1024 * 1024  # streamed in 1 MB chunks, never the whole part
 
 
 def test_an_oversized_file_is_refused_by_size(tmp_path, settings):

@@ -270,3 +270,21 @@ def test_the_menu_entry_is_in_basic_data(personas):
 
     sections = {s["section"]: [i["label"] for i in s["items"]] for s in menu_for(personas.officer_a)}
     assert "Excel导入导出" in sections["基础数据"]
+
+
+def test_regions_import_adds_a_village_and_round_trips(personas, admin_client, tmp_path):
+    from cadre_portal.models import Region
+
+    path = files.write_xlsx(tmp_path / "r.xlsx", [["区划代码", "名称", "上级代码", "类型"], ["421223100203", "新建村", "", ""]])
+    upload(admin_client, "regions", path)
+    job = job_of(personas.admin)
+    assert (job.new_rows, job.error_rows) == (1, 0), job.errors
+    admin_client.post(reverse("excel:job_confirm", args=[job.pk]))
+    village = Region.objects.get(code="421223100203")
+    assert (village.parent, village.level, village.kind) == (personas.tree.township_a, 5, "village")
+    exported = tmp_path / "export.xlsx"
+    exported.write_bytes(b"".join(admin_client.get(reverse("excel:export", args=["regions"])).streaming_content))
+    upload(admin_client, "regions", exported)
+    job = job_of(personas.admin)
+    assert (job.new_rows, job.updated_rows, job.error_rows) == (0, 0, 0), job.errors
+    assert job.unchanged_rows == Region.objects.count()
