@@ -107,7 +107,8 @@ class NominationResource(ExcelResource):
     natural_key = ("id_number",)
     list_url_name = "reserves:list"
     options_form_class = NominationOptionsForm
-    import_note = "导入的推荐人选为草稿，需在系统中录入考察测评结果后再提交县委组织部审查备案。"
+    import_note = ("乡镇组织委员导入的推荐人选为草稿，需录入考察测评结果后再提交县委组织部审查备案；"
+                   "县委组织部干部导入历史名册时须选择导入后所处阶段并填写导入说明。")
 
     name = TextColumn("name", "姓名", required=True, max_length=32, width=10)
     id_number = IDNumberColumn(required=True)
