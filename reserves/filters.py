@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from cadre_portal import codes
 from cadre_portal.models import Region
 from cadre_portal.people import name_search_q
-from reserves.models import REQUIRED_HOURS, Candidate, FollowUpVisit
+from reserves.models import PACE_GRACE_DAYS, REQUIRED_HOURS, Candidate, FollowUpVisit
 
 AGE_BANDS = [("-25", "25岁及以下"), ("26-30", "26-30岁"), ("31-35", "31-35岁"), ("36-40", "36-40岁"), ("41-", "41岁及以上")]
 YES = [("1", "是")]
@@ -46,6 +46,14 @@ class CandidateFilter(django_filters.FilterSet):
         if not user.sees_whole_county:
             del self.filters["township"]
 
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():  # Tabler look for the plain filter widgets
+            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+        return form
+
     def filter_q(self, qs, name, value):
         return qs.filter(name_search_q(value))
 
@@ -67,7 +75,9 @@ class CandidateFilter(django_filters.FilterSet):
 
     def filter_behind(self, qs, name, value):
         # The list queryset already carries projected_hours (see views.candidate_list).
-        return qs.filter(stage=Candidate.Stage.TRAINING, projected_hours__lt=REQUIRED_HOURS) if value else qs
+        if not value:
+            return qs
+        return qs.filter(stage=Candidate.Stage.TRAINING, elapsed_days__gte=PACE_GRACE_DAYS, projected_hours__lt=REQUIRED_HOURS)
 
     def filter_follow_up(self, qs, name, value):
         if not value:

@@ -32,10 +32,24 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
+BLANK_LABEL = "请选择"
+
+
+def _chinese_blank_choices(form) -> None:
+    """Replace Django's "---------" blank option with a Chinese prompt."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+            if field.empty_label is not None and field.empty_label.startswith("---"):
+                field.empty_label = BLANK_LABEL
+        elif isinstance(field, forms.TypedChoiceField) or type(field) is forms.ChoiceField:
+            field.choices = [(v, BLANK_LABEL if v == "" and str(label).startswith("---") else label) for v, label in field.choices]
+
+
 class _Crispy:
     """crispy helper without its own <form> tag: templates wrap forms (CSRF, action URL)."""
 
     def _helper(self, layout=None):
+        _chinese_blank_choices(self)
         helper = FormHelper()
         helper.form_tag = False
         if layout is not None:
@@ -103,8 +117,13 @@ class NominationForm(_Crispy, forms.ModelForm):
         value = self.cleaned_data["id_number"]
         from cadre_portal import idcard
 
-        number = idcard.normalize(value)
-        if idcard.is_valid(number) and workflow.duplicate_exists(number, exclude_pk=self.instance.pk):
+        try:
+            number = idcard.parse(value).number
+        except idcard.IDNumberError as exc:
+            # Raised here once; the field is then left out of the model's own checks,
+            # which would repeat the same message a second time.
+            raise forms.ValidationError(str(exc), code="invalid_id_number") from None
+        if workflow.duplicate_exists(number, exclude_pk=self.instance.pk):
             raise forms.ValidationError(workflow.DUPLICATE_MESSAGE)
         return number
 
@@ -220,6 +239,15 @@ class FollowUpForm(_Crispy, forms.ModelForm):
         self.fields["visited_on"].initial = date.today
         self.fields["adjustment"].help_text = "如有岗位调整，请写明；无则不填。"
         self.helper = self._helper()
+
+    def clean_visited_on(self):
+        day = self.cleaned_data["visited_on"]
+        appointment = getattr(self.instance, "appointment", None) if self.instance.appointment_id else None
+        if day and day > date.today():
+            raise forms.ValidationError("回访日期不能晚于今天。")
+        if day and appointment is not None and day < appointment.appointed_on:
+            raise forms.ValidationError(f"回访日期不能早于任用日期（{appointment.appointed_on:%Y年%m月%d日}）。")
+        return day
 
 
 class SubmitForm(_Crispy, forms.Form):

@@ -31,6 +31,9 @@ REQUIRED_HOURS = 150
 CYCLE_YEARS = 2
 CYCLE_APPRAISAL_YEARS = (1, 2)
 VILLAGE_MIN, VILLAGE_MAX = 3, 7
+# A trainee's pace is judged only after a quarter of the cycle: before the first
+# quarterly session everyone projects to zero hours.
+PACE_GRACE_DAYS = 90
 RATINGS = codes.DEMOCRATIC_RATING  # 好/较好/一般/差
 SELECTION_CRITERIA = codes.SELECTION_CRITERIA  # 讲政治 … 访口碑
 APPRAISAL_DIMENSIONS = codes.APPRAISAL_DIMENSIONS  # 政治表现 … 作风表现
@@ -104,8 +107,11 @@ class CandidateQuerySet(ScopedQuerySet):
         )
 
     def behind_on_hours(self, as_of: date | None = None):
-        """Trainees whose pace projects fewer than 150 hours by the end of the cycle."""
-        return self.training().with_projection(as_of).filter(projected_hours__lt=REQUIRED_HOURS)
+        """Trainees at least a quarter into their cycle whose pace projects fewer than
+        150 hours by its end."""
+        return self.training().with_projection(as_of).filter(
+            elapsed_days__gte=PACE_GRACE_DAYS, projected_hours__lt=REQUIRED_HOURS
+        )
 
     def cycle_ending_within(self, days: int, as_of: date | None = None):
         as_of = as_of or date.today()

@@ -13,7 +13,16 @@ from django.views.decorators.http import require_GET, require_POST
 from cadre_portal.models import Region
 from reserves import forms, services, workflow
 from reserves.filters import CandidateFilter
-from reserves.models import REQUIRED_HOURS, VILLAGE_MAX, VILLAGE_MIN, Candidate, FollowUpVisit, TrainingSession
+from reserves.models import (
+    PACE_GRACE_DAYS,
+    Transition,
+    REQUIRED_HOURS,
+    VILLAGE_MAX,
+    VILLAGE_MIN,
+    Candidate,
+    FollowUpVisit,
+    TrainingSession,
+)
 from reserves.workflow import WorkflowError
 
 S = Candidate.Stage
@@ -47,7 +56,9 @@ def candidate_list(request):
     qs = _candidates(request.user).with_projection()
     flt = CandidateFilter(request.GET, queryset=qs, user=request.user)
     page = Paginator(flt.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "reserves/candidate_list.html", {"filter": flt, "page_obj": page, "required_hours": REQUIRED_HOURS})
+    return render(
+        request, "reserves/candidate_list.html", {"filter": flt, "page_obj": page, "required_hours": REQUIRED_HOURS, "pace_grace_days": PACE_GRACE_DAYS},
+    )
 
 
 @require_GET
@@ -147,18 +158,57 @@ def candidate_detail(request, pk):
         a.key: forms.OpinionForm(required=a.reason_required, label=_OPINION_LABELS.get(a.key, "意见"), prefix=a.key)
         for a in actions if not a.needs_form
     }
+    transitions = list(candidate.transitions.all())
+    # The county's reason stays in view while the township works on a returned record.
+    last_move = next((t for t in reversed(transitions) if t.from_stage != t.to_stage), None)
+    returned = last_move is not None and last_move.action in (Transition.Action.RETURN, Transition.Action.FINAL_RETURN)
+    pace_judged = candidate.training_start is not None and (candidate.elapsed_days or 0) >= PACE_GRACE_DAYS
     context = {
         "c": candidate,
+        "transitions": transitions,
+        "last_return": last_move if returned else None,
+        "reminders": person_reminders(candidate, user),
+        "pace_judged": pace_judged,
         "actions": actions,
         "simple_forms": simple_forms,
         "record_kinds": services.kinds_for(candidate, user),
         "final": getattr(candidate, "final_inspection", None) if _has(candidate, "final_inspection") else None,
         "pool": candidate.pool_entry if _has(candidate, "pool_entry") else None,
         "required_hours": REQUIRED_HOURS,
-        "shortfall": max(0.0, REQUIRED_HOURS - (candidate.projected_hours or 0)) if candidate.training_start else None,
+        "shortfall": max(0.0, REQUIRED_HOURS - (candidate.projected_hours or 0)) if pace_judged else None,
         "hours_pct": min(100, int((candidate.hours_done or 0) * 100 / REQUIRED_HOURS)),
     }
     return render(request, "reserves/candidate_detail.html", context)
+
+
+def person_reminders(candidate: Candidate, user, limit: int = 20) -> list:
+    """The reminders about this person, in the user's scope: those whose target is
+    the person or one of their follow-up visits, the quarterly session reminders of
+    their township for sessions inside their cycle (they are expected there), and
+    their township's hours-behind and appraisal-season reminders that name them.
+    Three queries whatever the number of reminders."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from cadre_portal.notifications.models import Reminder
+    from cadre_portal.notifications.periods import quarter_key
+    from reserves.models import FollowUpVisit as Visit
+
+    types = ContentType.objects.get_for_models(Candidate, Visit, Region)
+    q = Q(target_type=types[Candidate], target_id=candidate.pk) | Q(
+        target_type=types[Visit], target_id__in=Visit.objects.filter(candidate=candidate).values("pk")
+    )
+    township = Q(target_type=types[Region], target_id=candidate.village.parent_id)
+    if candidate.training_start and candidate.training_end:
+        sessions = (
+            TrainingSession.objects.filter(date__range=(candidate.training_start, candidate.training_end))
+            .filter(Q(for_all=True) | Q(trainees=candidate)).distinct().values_list("pk", "date")
+        )
+        periods = [f"{quarter_key(day)}-S{pk}" for pk, day in sessions]
+        if periods:
+            q |= township & Q(kind="training_session", period__in=periods)
+        named = f"{candidate.name}（{candidate.village.name}"
+        q |= township & Q(kind__in=["hours_behind", "appraisal_season"], body__contains=named)
+    return list(Reminder.objects.visible_to(user).filter(q).order_by("-remind_on", "-pk")[:limit])
 
 
 def candidate_transitions():
@@ -273,8 +323,12 @@ _ACTION_FORMS = {
     "committee": lambda data, c: forms.CommitteeForm(data),
     "admit": lambda data, c: forms.AdmitForm(data),
     "appoint": lambda data, c: forms.AppointForm(data),
-    "follow_up": lambda data, c: forms.FollowUpForm(data),
+    "follow_up": lambda data, c: forms.FollowUpForm(data, instance=_pending_visit(c)),
 }
+
+
+def _pending_visit(candidate):
+    return candidate.follow_ups.select_related("appointment").filter(visited_on__isnull=True).order_by("due_date").first()
 
 
 def _action_form(key, data, candidate, reason_required=False):
@@ -334,7 +388,7 @@ def action_form(request, pk, action):
         return redirect(reverse("reserves:submission") + f"#village-{candidate.village_id}")
     allowed = _allowed_action(candidate, request.user, action)
     form = _action_form(action, None, candidate, allowed.reason_required)
-    return render(request, "reserves/action_form.html", {"c": candidate, "form": form, "action": allowed})
+    return render(request, "reserves/action_form.html", _action_context(candidate, form, allowed))
 
 
 @require_POST
@@ -353,7 +407,14 @@ def action_perform(request, pk, action):
         else:
             messages.success(request, f"已办理：{allowed.label}。")
             return redirect("reserves:detail", pk=pk)
-    return render(request, "reserves/action_form.html", {"c": candidate, "form": form, "action": allowed}, status=400)
+    return render(request, "reserves/action_form.html", _action_context(candidate, form, allowed), status=400)
+
+
+def _action_context(candidate, form, action) -> dict:
+    context = {"c": candidate, "form": form, "action": action}
+    if action.key == "override":  # what the county is being asked to waive
+        context["guard"] = workflow.final_inspection_blockers(candidate)
+    return context
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -453,7 +514,11 @@ def training_create(request):
 
 
 def _session_trainees(user, session):
-    qs = Candidate.objects.visible_to(user).training().select_related("village__parent").order_by("village__path", "name")
+    qs = (
+        Candidate.objects.visible_to(user).training()
+        .filter(training_start__lte=session.date, training_end__gte=session.date)  # the session falls in their cycle
+        .select_related("village__parent").order_by("village__path", "name")
+    )
     if not session.for_all:
         qs = qs.filter(invited_sessions=session)
     return qs

@@ -310,9 +310,10 @@ def available_actions(candidate: Candidate, user) -> list[AvailableAction]:
             continue
         if key == Action.FOLLOW_UP and not candidate.follow_ups.filter(visited_on__isnull=True).exists():
             continue
-        result.append(
-            AvailableAction(key, move.label, move.style, move.needs_form, key in REASON_REQUIRED, blockers(candidate, key))
-        )
+        label = move.label
+        if key == Action.WITHDRAW and candidate.stage in Candidate.EDITABLE_STAGES:
+            label = "撤销推荐"  # a nominee not yet in training is withdrawn, not taken out of training
+        result.append(AvailableAction(key, label, move.style, move.needs_form, key in REASON_REQUIRED, blockers(candidate, key)))
     return result
 
 
@@ -593,9 +594,13 @@ def record_follow_up(*, visit: FollowUpVisit, by, visited_on: date, result: str,
     c = _lock(visit.candidate_id)
     _check_actor(by, c, ALLOWED[Action.FOLLOW_UP].roles)
     _check_stage(c, Action.FOLLOW_UP)
-    current = FollowUpVisit.objects.select_for_update().get(pk=visit.pk)
+    current = FollowUpVisit.objects.select_for_update().select_related("appointment").get(pk=visit.pk)
     if current.visited_on is not None:
         raise AlreadyHandled("该回访已由他人录入，请刷新页面。")
+    if visited_on > date.today():
+        raise WorkflowError("回访日期不能晚于今天。")
+    if visited_on < current.appointment.appointed_on:
+        raise WorkflowError(f"回访日期不能早于任用日期（{current.appointment.appointed_on:%Y年%m月%d日}）。")
     current.visited_on = visited_on
     current.result = result
     current.note = _require_text(note, "请填写回访情况。")
@@ -678,8 +683,11 @@ def import_at_stage(*, candidates: list[Candidate], stage: str, by, note: str) -
 def record_attendance(*, session: TrainingSession, candidates, by, replace: bool = False) -> int:
     """Tick attendance for many trainees at once; each gets the session's hours.
 
-    With ``replace``, trainees the user can see who are not ticked lose their
-    attendance for this session. Returns the number of attendances added."""
+    Only sessions inside a trainee's two-year cycle count towards its 150 hours.
+    With ``replace``, trainees the user can see (for a township officer: their own
+    township's; the session itself is county-wide) who are not ticked lose their
+    attendance for this session; nobody else's is touched. Returns the number of
+    attendances added."""
     if by is None or by.is_read_only or not _role_ok(by, (Role.COUNTY_STAFF, Role.TOWNSHIP_OFFICER)):
         raise WorkflowError("培训出勤由县委组织部干部或乡镇组织委员登记。")
     visible = Candidate.objects.visible_to(by).filter(stage=Stage.TRAINING)
@@ -687,6 +695,15 @@ def record_attendance(*, session: TrainingSession, candidates, by, replace: bool
     allowed = set(visible.filter(pk__in=pks).values_list("pk", flat=True))
     if pks - allowed:
         raise WorkflowError("所选人员中有不在培养期或不在您管辖范围内的人员。")
+    outside = list(
+        visible.filter(pk__in=pks)
+        .exclude(training_start__lte=session.date, training_end__gte=session.date)
+        .order_by("name").values_list("name", flat=True)[:5]
+    )
+    if outside:
+        raise WorkflowError(
+            f"{'、'.join(outside)}的培养期不包含本次培训日期（{session.date:%Y年%m月%d日}），不能登记出勤。"
+        )
     if not session.for_all:
         invited = set(session.trainees.filter(pk__in=pks).values_list("pk", flat=True))
         if pks - invited:

@@ -235,7 +235,7 @@ def test_the_template_offers_scoped_village_and_code_dropdowns(personas, officer
 
 
 def test_attendance_is_recorded_through_the_workflow(personas, officer, tmp_path):
-    trainee = builders.training(personas)
+    trainee = builders.training(personas, start=date(2026, 1, 5))  # the session falls inside the cycle
     draft = builders.draft(personas, name="赵六", id_number=make_id_number(date(1993, 1, 1)))
     theirs = builders.training(personas, personas.tree.village_b1, name="钱七", id_number=make_id_number(date(1994, 1, 1)))
     session = TrainingSession.objects.create(date=date(2026, 3, 20), topic="乡村振兴政策解读", hours=Decimal("8"))

@@ -73,3 +73,9 @@ def test_every_model_keeps_history():
         if model.__name__.startswith("Historical"):
             continue
         assert hasattr(model, "history"), model.__name__
+
+
+def test_a_trainee_in_the_first_quarter_is_not_yet_behind(personas):
+    today = date.today()
+    c = _with_hours(personas, today - timedelta(days=30), 0)
+    assert not Candidate.objects.behind_on_hours(today).filter(pk=c.pk).exists()

@@ -1,6 +1,6 @@
 """Pages: scope, roles, POST-only transitions, forms that keep input, query counts."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -238,3 +238,124 @@ def test_the_overview_shows_villages_lacking_reserves(personas, login):
     b.training(personas)
     page = login(personas.county_staff).get(reverse("reserves:overview")).content.decode()
     assert "茅井村 1人" in page and "沙坪村 0人" in page
+
+
+# --- audit 3: what users saw in the browser ----------------------------------------------------------
+
+
+def test_a_bad_id_number_is_explained_once(personas, login):
+    data = _nomination_data(personas.tree.village_a1, id_number="421223199602031234")
+    page = login(personas.officer_a).post(reverse("reserves:create"), data).content.decode()
+    assert page.count("校验位不正确") == 1
+
+
+def test_an_id_number_mangled_by_excel_is_refused_with_its_cause(personas, login):
+    data = _nomination_data(personas.tree.village_a1, id_number="4.21223199005E+17")
+    page = login(personas.officer_a).post(reverse("reserves:create"), data).content.decode()
+    assert page.count("存成了数字") == 1 and not Candidate.objects.exists()
+
+
+def test_a_form_level_error_is_shown_once(personas, login):
+    c = b.training(personas)
+    response = login(personas.county_staff).post(reverse("reserves:act", args=[c.pk, "override"]), {"reason": "理由"})
+    assert response.content.decode().count("请至少选择一项特别准予的事项") == 1
+
+
+def test_the_nomination_form_speaks_chinese_in_its_blank_options(personas, login):
+    page = login(personas.officer_a).get(reverse("reserves:create")).content.decode()
+    assert "---------" not in page
+
+
+def test_the_override_page_shows_which_conditions_are_unmet(personas, login):
+    c = b.training(personas)
+    page = login(personas.county_staff).get(reverse("reserves:action_form", args=[c.pk, "override"])).content.decode()
+    assert "尚未期满" in page.split('data-testid="guard"')[1][:600]
+
+
+def test_a_returned_nomination_shows_the_countys_reason(personas, login):
+    c = b.submitted(personas)
+    workflow.return_nomination(candidate=c, by=personas.county_staff, reason="请补充学历证明")
+    page = login(personas.officer_a).get(reverse("reserves:detail", args=[c.pk])).content.decode()
+    assert "请补充学历证明" in page.split('data-testid="return-reason"')[1][:300]
+
+
+def test_a_new_trainee_is_not_behind_on_hours(personas, login):
+    c = b.training(personas)
+    client = login(personas.county_staff)
+    assert c.name not in client.get(reverse("reserves:list") + "?behind=1").content.decode()
+    assert "暂不测算" in client.get(reverse("reserves:detail", args=[c.pk])).content.decode()
+
+
+def test_the_session_page_lists_only_trainees_whose_cycle_includes_it(personas, login):
+    started_after = b.training(personas, name="晚入")
+    session = TrainingSession.objects.create(date=date.today() - timedelta(days=10), topic="上季度", hours=8)
+    page = login(personas.officer_a).get(reverse("reserves:training_detail", args=[session.pk])).content.decode()
+    assert started_after.name not in page
+
+
+def test_the_list_filters_look_like_the_rest_of_the_portal(personas, login):
+    page = login(personas.county_staff).get(reverse("reserves:list")).content.decode()
+    assert 'name="stage" class="form-select' in page
+
+
+def test_a_follow_up_dated_before_the_appointment_is_a_field_error(personas, login):
+    c = b.appointed(personas, on=date.today() - timedelta(days=5))
+    data = {"visited_on": (date.today() - timedelta(days=6)).isoformat(), "result": "good", "note": "x", "adjustment": ""}
+    response = login(personas.county_staff).post(reverse("reserves:act", args=[c.pk, "follow_up"]), data)
+    assert response.status_code == 400 and "不能早于任用日期" in response.content.decode()
+
+
+# --- reminders on the person's record ----------------------------------------------------------------
+
+
+def _reminder(kind, target, region, *, period="2026Q4", body=""):
+    from django.contrib.contenttypes.models import ContentType
+
+    from cadre_portal.notifications.models import Reminder
+
+    return Reminder.objects.create(
+        kind=kind, target_type=ContentType.objects.get_for_model(target), target_id=target.pk, period=period,
+        region=region, title=f"提醒：{kind} {period}", body=body, remind_on=date.today(),
+    )
+
+
+def _session_period(session):
+    from cadre_portal.notifications.periods import quarter_key
+
+    return f"{quarter_key(session.date)}-S{session.pk}"
+
+
+def test_the_person_page_shows_the_reminders_about_the_person(personas, login):
+    c = b.training(personas)
+    township = c.village.parent
+    session = TrainingSession.objects.create(date=date.today() + timedelta(days=7), topic="季度培训", hours=8)
+    _reminder("cycle_ending", c, c.village, period="A")
+    _reminder("training_session", township, township, period=_session_period(session))
+    _reminder("hours_behind", township, township, period="B", body=f"{c.name}（{c.village.name}，已完成 0 学时）")
+    page = login(personas.officer_a).get(reverse("reserves:detail", args=[c.pk])).content.decode()
+    box = page.split('data-testid="reminders"')[1].split("流程记录")[0]
+    assert all(f"提醒：{k}" in box for k in ("cycle_ending", "training_session", "hours_behind"))
+
+
+def test_the_person_page_leaves_out_reminders_about_others(personas, login):
+    c = b.training(personas)
+    other = b.training(personas, personas.tree.village_b1, name="钱多多")
+    township = c.village.parent
+    outside = TrainingSession.objects.create(date=date.today() - timedelta(days=30), topic="开始前的培训", hours=8)
+    _reminder("cycle_ending", other, other.village, period="A")
+    _reminder("training_session", township, township, period=_session_period(outside))
+    _reminder("hours_behind", township, township, period="B", body="王五（茅井村，已完成 0 学时）")
+    page = login(personas.county_staff).get(reverse("reserves:detail", args=[c.pk])).content.decode()
+    assert "暂无与该人员有关的提醒" in page
+
+
+def test_the_person_page_costs_the_same_queries_for_1_and_20_reminders(personas, login, django_assert_max_num_queries):
+    c = b.training(personas)
+    client = login(personas.officer_a)
+    url = reverse("reserves:detail", args=[c.pk])
+    _reminder("cycle_ending", c, c.village, period="P0")
+    one = _count_queries(client, url, django_assert_max_num_queries)
+    for i in range(1, 20):
+        _reminder("cycle_ending", c, c.village, period=f"P{i}")
+    with django_assert_max_num_queries(one):
+        assert client.get(url).status_code == 200

@@ -394,3 +394,33 @@ def test_ten_concurrent_filings_make_exactly_one_transition(personas):
         t.join()
     assert sorted(outcomes) == ["already"] * 9 + ["ok"], outcomes
     assert Transition.objects.filter(candidate=c, action="file").count() == 1
+
+
+def test_an_officers_attendance_save_replaces_only_their_own_townships_trainees(personas):
+    """The session is county-wide: 天城镇's officer unticking everyone leaves 沙坪镇's attendance alone."""
+    mine, theirs = b.training(personas), b.training(personas, personas.tree.village_b1)
+    session = TrainingSession.objects.create(date=date.today(), topic="政策法规", hours=8)
+    workflow.record_attendance(session=session, candidates=[mine, theirs], by=personas.county_staff)
+    workflow.record_attendance(session=session, candidates=[], by=personas.officer_a, replace=True)
+    assert set(session.attendances.values_list("candidate", flat=True)) == {theirs.pk}
+
+
+def test_a_session_outside_the_trainees_cycle_earns_no_hours(personas):
+    c = b.training(personas)  # the cycle starts today
+    before = TrainingSession.objects.create(date=date.today() - timedelta(days=7), topic="上季度培训", hours=24)
+    with pytest.raises(WorkflowError, match="培养期不包含本次培训日期"):
+        workflow.record_attendance(session=before, candidates=[c], by=personas.county_staff)
+
+
+def test_a_follow_up_cannot_be_dated_before_the_appointment(personas):
+    c = b.appointed(personas, on=date.today() - timedelta(days=30))
+    visit = FollowUpVisit.objects.get(candidate=c)
+    with pytest.raises(WorkflowError, match="不能早于任用日期"):
+        workflow.record_follow_up(visit=visit, by=personas.county_staff, visited_on=date.today() - timedelta(days=31),
+                                  result="good", note="x")
+
+
+def test_a_draft_is_withdrawn_as_a_nomination_not_as_training(personas):
+    c = b.draft(personas)
+    labels = {a.key: a.label for a in workflow.available_actions(c, personas.officer_a)}
+    assert labels["withdraw"] == "撤销推荐"
