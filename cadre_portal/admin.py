@@ -7,7 +7,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cadre_portal.models import AuditEvent, CodeItem, Region, Unit, User
+from django.conf import settings
+
+from cadre_portal.models import AuditEvent, CodeItem, LoginLockout, Region, Unit, User
 
 
 class ScopedAdminMixin:
@@ -75,3 +77,51 @@ class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(admin.ModelAdmin):
+    """Who is failing to log in; "解除锁定" (delete) lets a locked username try again."""
+
+    list_display = ("username_display", "failures_display", "locked_display", "ip_display", "time_display")
+    search_fields = ("username",)
+    actions = ["unlock"]
+    fields = ()
+    ordering = ("-attempt_time",)
+
+    @admin.display(description="用户名", ordering="username")
+    def username_display(self, obj):
+        return obj.username
+
+    @admin.display(description="连续失败次数", ordering="failures_since_start")
+    def failures_display(self, obj):
+        return obj.failures_since_start
+
+    @admin.display(description="已锁定", boolean=True)
+    def locked_display(self, obj):
+        return obj.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+    @admin.display(description="IP 地址")
+    def ip_display(self, obj):
+        return obj.ip_address
+
+    @admin.display(description="最近一次尝试", ordering="attempt_time")
+    def time_display(self, obj):
+        return obj.attempt_time
+
+    @admin.action(description="解除锁定所选用户名")
+    def unlock(self, request, queryset):
+        count = queryset.count()
+        queryset.delete()
+        self.message_user(request, f"已解除 {count} 个用户名的锁定。")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

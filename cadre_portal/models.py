@@ -6,6 +6,7 @@ Scoping lives in ``cadre_portal.scope``; people's identity fields in
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -326,3 +327,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.summary}"
+
+
+class LoginLockout(AccessAttempt):
+    """django-axes' failed-login counters, shown in Chinese in the admin (axes ships
+    no Chinese translation); deleting a row unlocks that username."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败与锁定"

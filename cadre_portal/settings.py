@@ -166,6 +166,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# axes' own admin is English-only; cadre_portal.admin shows lockouts in Chinese.
+AXES_ENABLE_ADMIN = False
 
 # URLs reachable without logging in (names or path prefixes).
 LOGIN_EXEMPT_URL_NAMES = {"login", "healthz"}
