@@ -199,6 +199,23 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    def clean(self):
+        """A role needs the scope it works in: an officer a township, a domain officer a domain."""
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.role != Role.ADMIN and not self.is_superuser and self.region_id is None:
+            errors["region"] = "请选择该用户的数据范围（区划）。"
+        if self.role == Role.TOWNSHIP_OFFICER and self.region_id and self.region.level != Region.Level.TOWNSHIP:
+            errors["region"] = "乡镇组织委员的数据范围应为一个乡镇（街道）。"
+        if self.role == Role.DOMAIN_OFFICER and not self.domain:
+            errors["domain"] = "行业主管部门干部须选择所属行业领域。"
+        if self.role != Role.DOMAIN_OFFICER and self.domain:
+            errors["domain"] = "只有行业主管部门干部需要填写行业领域。"
+        if errors:
+            raise ValidationError(errors)
+
     # Role predicates, used by views, workflows and templates.
     @property
     def is_township_officer(self) -> bool:

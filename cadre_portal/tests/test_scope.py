@@ -47,3 +47,20 @@ def test_region_in_scope_checks_the_subtree(personas):
     tree = personas.tree
     assert region_in_scope(personas.officer_a, tree.village_a1)
     assert not region_in_scope(personas.officer_a, tree.village_b1)
+
+
+def test_a_township_officer_must_be_scoped_to_a_township(personas):
+    from django.core.exceptions import ValidationError
+
+    officer = personas.officer_a
+    officer.region = personas.tree.village_a1
+    with pytest.raises(ValidationError, match="乡镇组织委员的数据范围应为一个乡镇"):
+        officer.clean()
+
+
+def test_a_domain_officer_needs_a_domain(personas):
+    from django.core.exceptions import ValidationError
+
+    personas.domain_officer.domain = ""
+    with pytest.raises(ValidationError, match="须选择所属行业领域"):
+        personas.domain_officer.clean()
