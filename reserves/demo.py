@@ -10,10 +10,12 @@ by construction and belong to nobody.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 
 from cadre_portal import idcard
 from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem, Region, Role, User
@@ -21,12 +23,16 @@ from reserves import workflow
 from reserves.models import (
     Appraisal,
     Candidate,
+    FinalInspection,
     Mentor,
     PartyDevelopment,
     Placement,
     Promotion,
     TrainingSession,
+    Transition,
 )
+
+Action = Transition.Action
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 GIVEN_M = ["伟", "强", "军", "磊", "洋", "勇", "杰", "涛", "超", "明", "浩", "鹏", "俊", "斌", "宇", "志远", "建华", "海波", "晓东", "文斌", "国栋", "振华", "子豪", "思源", "永胜", "德明", "家乐", "俊杰", "宏伟", "天佑"]
@@ -45,6 +51,29 @@ TOPICS = [
     "优秀村党组织书记经验交流",
 ]
 TEACHERS = ["县委党校 王老师", "天城镇茅井村党支部书记", "咸宁市优秀村支书 李书记", "县委组织部 组织科", "县农业农村局 专家", "赤壁市优秀社区书记"]
+
+
+class _Timeline:
+    """When each decision really happened. The workflow stamps its transition rows
+    with the moment it runs; the demo runs years of business in seconds, so it notes
+    the business date of every call and backdates the rows at the end."""
+
+    def __init__(self):
+        self.plan: dict[tuple[int, str], list[datetime]] = defaultdict(list)
+
+    def on(self, candidate, action: str, day: date, hour: int = 10) -> None:
+        minute = (candidate.pk * 7) % 60
+        self.plan[(candidate.pk, action)].append(timezone.make_aware(datetime.combine(day, time(hour, minute))))
+
+    def apply(self) -> None:
+        rows = list(Transition.objects.filter(candidate_id__in={pk for pk, _ in self.plan}).order_by("pk"))
+        changed = []
+        for row in rows:
+            planned = self.plan.get((row.candidate_id, row.action))
+            if planned:
+                row.at = planned.pop(0)
+                changed.append(row)
+        Transition.objects.bulk_update(changed, ["at"], batch_size=500)
 
 
 def _weighted(rng, pairs):
@@ -97,63 +126,84 @@ def load(*, county: Region, rng: random.Random) -> None:
     villages = {t.pk: list(Region.objects.filter(parent=t, level=Region.Level.VILLAGE).order_by("path")) for t in townships}
     grades = {g.name: g for g in CodeItem.objects.filter(table=RESERVE_GRADE_TABLE)}
 
+    timeline = _Timeline()
     trainees: list[Candidate] = []
     for township in townships:
         officer = officers.get(township.pk)
         if officer is not None:
-            trainees += _township_through_workflow(rng, people, officer, staff, villages[township.pk], today)
+            trainees += _township_through_workflow(rng, people, officer, staff, villages[township.pk], today, timeline)
         else:
-            trainees += _township_imported(rng, people, staff, villages[township.pk], today)
+            trainees += _township_imported(rng, people, staff, villages[township.pk], today, timeline)
 
     _training_calendar(rng, staff, today)
     _attendance(rng, staff, trainees)
     _records(rng, trainees, grades, today)
-    _end_of_cycle(rng, officers, staff, trainees, today)
+    _end_of_cycle(rng, officers, staff, trainees, today, timeline)
+    timeline.apply()
 
 
-def _township_through_workflow(rng, people, officer, staff, villages, today) -> list[Candidate]:
+# Days before today on which a village's batch was filed: from fresh trainees to people
+# whose cycle ended over a year ago (pool, appointment, first-year follow-up).
+FILING_AGO = [60, 200, 380, 520, 650, 745, 760, 790, 900, 1020, 1100, 1150, 1180, 1200, 1230]
+
+
+def _township_through_workflow(rng, people, officer, staff, villages, today, timeline) -> list[Candidate]:
     trainees = []
     for i, village in enumerate(villages):
         # Most villages within 3–7, some short, a few over.
         n_filed = rng.choice([3, 3, 4, 4, 5, 5, 6, 2, 1, 0, 8])
+        # One batch per village: nominated, inspected, submitted, then filed by the county.
+        start = today - timedelta(days=rng.choice(FILING_AGO))
+        nominated, inspected, submitted = start - timedelta(days=45), start - timedelta(days=25), start - timedelta(days=15)
         batch = [workflow.create_draft(candidate=people.make(village), by=officer) for _ in range(n_filed)]
         for c in batch:
+            timeline.on(c, Action.NOMINATE, nominated, 9)
             workflow.record_inspection(
-                candidate=c, by=officer, inspection_date=today - timedelta(days=800), inspectors=f"{officer.display_name}、镇纪委书记",
+                candidate=c, by=officer, inspection_date=inspected, inspectors=f"{officer.display_name}、镇纪委书记",
                 result=Candidate.InspectionResult.RECOMMENDED, opinion="经集中考察、测评，群众认可度高，同意推荐。",
             )
         if batch:
             reason = "" if 3 <= len(batch) <= 7 else ("本村常住青年较少，暂推荐现有人选。" if len(batch) < 3 else "本村为中心村，优秀青年较多。")
             workflow.submit_nominations(candidates=batch, by=officer, reason=reason)
             for c in batch:
-                start = today - timedelta(days=rng.choice([60, 200, 380, 520, 650, 745, 760, 790]))
+                timeline.on(c, Action.SUBMIT, submitted, 15)
                 workflow.file_nomination(candidate=c, by=staff, opinion="符合条件，同意备案。", on=start)
+                timeline.on(c, Action.FILE, start, 11)
                 trainees.append(Candidate.objects.get(pk=c.pk))
         # Work in progress: a few drafts, a submission awaiting review, a returned one, a rejected one.
         extra = i % 6
         if extra == 0:
-            workflow.create_draft(candidate=people.make(village), by=officer)
+            c = workflow.create_draft(candidate=people.make(village), by=officer)
+            timeline.on(c, Action.NOMINATE, today - timedelta(days=rng.randint(1, 6)), 9)
         elif extra == 1:
             c = workflow.create_draft(candidate=people.make(village), by=officer)
+            timeline.on(c, Action.NOMINATE, today - timedelta(days=10), 9)
             workflow.record_inspection(candidate=c, by=officer, inspection_date=today - timedelta(days=3), inspectors=officer.display_name,
                                        result=Candidate.InspectionResult.RECOMMENDED, opinion="同意推荐。")
             workflow.submit_nominations(candidates=[c], by=officer, reason="" if 3 <= len(batch) + 1 <= 7 else "补充推荐。")
+            timeline.on(c, Action.SUBMIT, today - timedelta(days=2), 15)
         elif extra == 2:
             c = workflow.create_draft(candidate=people.make(village), by=officer)
+            timeline.on(c, Action.NOMINATE, today - timedelta(days=30), 9)
             workflow.record_inspection(candidate=c, by=officer, inspection_date=today - timedelta(days=20), inspectors=officer.display_name,
                                        result=Candidate.InspectionResult.RECOMMENDED, opinion="同意推荐。")
             workflow.submit_nominations(candidates=[c], by=officer, reason="" if 3 <= len(batch) + 1 <= 7 else "补充推荐。")
+            timeline.on(c, Action.SUBMIT, today - timedelta(days=18), 15)
             workflow.return_nomination(candidate=c, by=staff, reason="学历证明材料不全，请补充后重新提交。")
+            timeline.on(c, Action.RETURN, today - timedelta(days=12), 10)
         elif extra == 3 and i < 12:
             c = workflow.create_draft(candidate=people.make(village), by=officer)
+            timeline.on(c, Action.NOMINATE, today - timedelta(days=50), 9)
             workflow.record_inspection(candidate=c, by=officer, inspection_date=today - timedelta(days=40), inspectors=officer.display_name,
                                        result=Candidate.InspectionResult.RECOMMENDED, opinion="同意推荐。")
             workflow.submit_nominations(candidates=[c], by=officer, reason="补充推荐。")
+            timeline.on(c, Action.SUBMIT, today - timedelta(days=38), 15)
             workflow.reject_nomination(candidate=c, by=staff, reason="年龄超过本轮选拔要求。")
+            timeline.on(c, Action.REJECT, today - timedelta(days=30), 10)
     return trainees
 
 
-def _township_imported(rng, people, staff, villages, today) -> list[Candidate]:
+def _township_imported(rng, people, staff, villages, today, timeline) -> list[Candidate]:
     """The county's existing ledger for townships without a portal officer yet."""
     batch = []
     for village in villages:
@@ -165,11 +215,13 @@ def _township_imported(rng, people, staff, villages, today) -> list[Candidate]:
     if not batch:
         return []
     created = workflow.import_at_stage(candidates=batch, stage=Candidate.Stage.TRAINING, by=staff, note="导入县委组织部后备干部培养台账")
+    for c in created:  # entered from the ledger on the day the county filed them
+        timeline.on(c, Action.IMPORT, c.training_start, 16)
     return list(Candidate.objects.filter(pk__in=[c.pk for c in created]))
 
 
 def _training_calendar(rng, staff, today):
-    day = today - relativedelta(months=27)
+    day = today - relativedelta(months=42)  # back to the start of the oldest cycles
     i = 0
     while day <= today:
         TrainingSession.objects.create(
@@ -184,7 +236,7 @@ def _attendance(rng, staff, trainees):
     sessions = list(TrainingSession.objects.order_by("date"))
     diligence = {c.pk: rng.choice([1.0, 1.0, 1.0, 1.0, 1.0, 0.85, 0.6]) for c in trainees}
     for s in sessions:
-        present = [c for c in trainees if c.training_start <= s.date and rng.random() < diligence[c.pk]]
+        present = [c for c in trainees if c.training_start <= s.date <= c.training_end and rng.random() < diligence[c.pk]]
         if present:
             workflow.record_attendance(session=s, candidates=present, by=staff)
 
@@ -218,41 +270,69 @@ def _records(rng, trainees, grades, today):
     PartyDevelopment.objects.bulk_create(party)
     Appraisal.objects.bulk_create(appraisals)
     keys = [c.pk for c in trainees if rng.random() < 0.15]
-    Candidate.objects.filter(pk__in=keys).update(key_training_object=True, key_training_since=today - timedelta(days=100))
+    for c in trainees:
+        if c.pk in keys:
+            since = min(today, c.training_start + timedelta(days=180))
+            Candidate.objects.filter(pk=c.pk).update(key_training_object=True, key_training_since=since)
 
 
-def _end_of_cycle(rng, officers, staff, trainees, today):
-    """Trainees whose cycle ended move on: inspection, committee, filing, pool, appointment."""
+# Days after the end of the cycle on which each later step happened.
+AFTER_END = {"inspect": 15, "committee": 30, "file": 45, "admit": 60, "appoint": 90}
+
+
+def _end_of_cycle(rng, officers, staff, trainees, today, timeline):
+    """Trainees whose cycle ended move on — inspection, committee, filing, pool,
+    appointment, follow-up — each step dated after the one before and only as far
+    as the time since the end of their cycle allows."""
     ended = [c for c in Candidate.objects.cycle_ended(today).filter(pk__in=[c.pk for c in trainees]).select_related("village")]
     for i, c in enumerate(ended):
         officer = officers.get(c.village.parent_id)
         if officer is None or workflow.final_inspection_blockers(c, today):
             continue
-        step = i % 7
+        end = c.training_end
+
+        def day(step, end=end):
+            return end + timedelta(days=AFTER_END[step])
+
+        # Appointments come at the next election or adjustment, some weeks to months after admission.
+        appointed_on = day("admit") + timedelta(days=rng.randint(AFTER_END["appoint"] - AFTER_END["admit"], 150))
+        reachable = sum(1 for step in AFTER_END if day(step) <= today) - (appointed_on > today and day("appoint") <= today)
+        if appointed_on + relativedelta(months=12) - timedelta(days=10) <= today:
+            reachable += 1  # the first-year follow-up is done too
+        # Those whose cycle ended long ago are mostly appointed by now; the rest spread over the steps.
+        step = min(rng.choice([4, 5, 5, 6, 6]), reachable) if reachable >= 5 else min(i % 7, reachable)
         if step == 0:
             continue  # waits for the township's inspection
         workflow.record_final_inspection(
-            candidate=c, by=officer, inspected_on=today - timedelta(days=40), summary="培养期内表现优秀，群众公认，综合考察合格。",
+            candidate=c, by=officer, inspected_on=day("inspect"), summary="培养期内表现优秀，群众公认，综合考察合格。",
             recommendation="pool", mass_evaluation="群众满意度 96%", branch_appraisal="村党组织评鉴为优秀",
         )
+        timeline.on(c, Action.FINAL_INSPECT, day("inspect"), 16)
         if step == 1:
             continue
-        workflow.record_committee_decision(candidate=c, by=officer, committee_date=today - timedelta(days=30), opinion="经镇党委会议审议，同意纳入储备库。")
+        workflow.record_committee_decision(candidate=c, by=officer, committee_date=day("committee"), opinion="经镇党委会议审议，同意纳入储备库。")
+        timeline.on(c, Action.COMMITTEE, day("committee"), 17)
         if step == 2:
             continue
         workflow.file_final_inspection(candidate=c, by=staff, opinion="同意备案。")
+        FinalInspection.objects.filter(candidate=c).update(filed_on=day("file"))
+        timeline.on(c, Action.FINAL_FILE, day("file"), 10)
         if step == 3:
             continue
         workflow.admit_to_pool(candidate=c, by=staff, direction=rng.choice(["村党组织书记人选", "村委会主任人选", "村“两委”委员人选"]),
                                intended_post=rng.choice(["村（社区）党组织委员", "村（居）民委员会委员", "村（社区）党组织副书记"]),
-                               wishes=rng.choice(["希望留在本村发展产业", "希望参加学历提升", "无特别诉求"]), admitted_on=today - timedelta(days=400))
+                               wishes=rng.choice(["希望留在本村发展产业", "希望参加学历提升", "无特别诉求"]), admitted_on=day("admit"))
+        timeline.on(c, Action.ADMIT, day("admit"), 11)
         if step == 4:
             continue
-        appointed_on = today - timedelta(days=rng.choice([340, 355, 370, 420]))
         appointment = workflow.appoint(candidate=c, by=staff, occasion=rng.choice(["election", "adjustment"]), post="村（社区）党组织委员",
                                        appointed_on=appointed_on, note="")
+        timeline.on(c, Action.APPOINT, appointed_on, 10)
         if step == 6:
             visit = appointment.follow_up
-            workflow.record_follow_up(visit=visit, by=staff, visited_on=today - timedelta(days=10), result="good", note="履职尽责，群众满意。")
-            Promotion.objects.create(candidate=c, date=today - timedelta(days=5), post="党组织书记", unit=c.village.name)
+            visited_on = visit.due_date - timedelta(days=10)
+            workflow.record_follow_up(visit=visit, by=staff, visited_on=visited_on, result="good", note="履职尽责，群众满意。")
+            timeline.on(c, Action.FOLLOW_UP, visited_on, 15)
+            promoted_on = min(today, visited_on + timedelta(days=20))
+            Promotion.objects.create(candidate=c, date=promoted_on, post="党组织书记", unit=c.village.name)
             Candidate.objects.filter(pk=c.pk).update(wulei_priority=True, wulei_category="1", exam_priority=True)
