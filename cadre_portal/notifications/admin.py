@@ -11,8 +11,8 @@ class ReminderSettingAdmin(SimpleHistoryAdmin):
     list_display = ("kind_label", "enabled", "lead_days", "notify_township_officers", "notify_county_staff", "send_email",
                     "window_start", "window_end", "updated_at")
     list_editable = ("enabled", "lead_days", "notify_township_officers", "notify_county_staff", "send_email")
-    readonly_fields = ("kind", "kind_help", "updated_at")
-    fields = ("kind", "kind_help", "enabled", "lead_days", "notify_township_officers", "notify_county_staff",
+    readonly_fields = ("kind_label", "kind_help", "updated_at")
+    fields = ("kind_label", "kind_help", "enabled", "lead_days", "notify_township_officers", "notify_county_staff",
               "send_email", "window_start", "window_end", "updated_at")
 
     @admin.display(description="提醒类型")
@@ -40,6 +40,21 @@ class ReminderSettingAdmin(SimpleHistoryAdmin):
         return False
 
 
+class KindFilter(admin.SimpleListFilter):
+    """Filter by reminder kind, showing each kind's label (never its key)."""
+
+    title = "提醒类型"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(kind.key, kind.label) for kind in registry.all_kinds()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(kind=self.value())
+        return queryset
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
@@ -50,8 +65,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "kind_label", "title", "region", "period", "recipient_count", "dispatched_at")
-    list_filter = ("kind", "created_at")
+    list_display = ("created_at", "kind_label", "title", "region", "period_text", "recipient_count", "dispatched_at")
+    list_filter = (KindFilter, "created_at")
+    fields = ("kind_label", "title", "body", "link", "region", "period_text", "remind_on", "due_date", "created_at",
+              "dispatched_at", "recipient_count")
+    readonly_fields = fields
     search_fields = ("title", "period")
     list_select_related = ("region",)
     date_hierarchy = "created_at"
@@ -59,6 +77,10 @@ class ReminderAdmin(ReadOnlyAdmin):
     @admin.display(description="提醒类型", ordering="kind")
     def kind_label(self, obj):
         return obj.kind_label
+
+    @admin.display(description="周期", ordering="period")
+    def period_text(self, obj):
+        return obj.period_label
 
 
 @admin.register(Notification)

@@ -59,6 +59,31 @@ class ReminderSetting(models.Model):
 
         return registry.label_for(self.kind)
 
+    def clean(self):
+        """A seasonal window the scan can use: both dates, the end not before
+        the start (a window never spans the new year). Otherwise the kind
+        would silently never remind."""
+        from django.core.exceptions import ValidationError
+
+        from cadre_portal.notifications import registry
+
+        super().clean()
+        try:
+            uses_window = registry.get(self.kind).uses_window
+        except LookupError:
+            uses_window = False
+        start, end = self.window_start or "", self.window_end or ""
+        errors = {}
+        if uses_window or start or end:
+            if not start:
+                errors["window_start"] = "请填写开始日期（月-日），例如 11-15。"
+            if not end:
+                errors["window_end"] = "请填写结束日期（月-日），例如 12-31。"
+        if start and end and month_day.regex.match(start) and month_day.regex.match(end) and end < start:
+            errors["window_end"] = "结束日期不能早于开始日期（提醒期间不能跨年）。"
+        if errors:
+            raise ValidationError(errors)
+
     @classmethod
     def for_kind(cls, kind) -> "ReminderSetting":
         """The setting row of a kind, created with the kind's defaults if missing."""
@@ -118,6 +143,13 @@ class Reminder(models.Model):
         from cadre_portal.notifications import registry
 
         return registry.label_for(self.kind)
+
+    @property
+    def period_label(self) -> str:
+        """The period as users read it (``2026年第4季度``, not ``2026Q4-S11``)."""
+        from cadre_portal.notifications import registry
+
+        return registry.period_label_for(self.kind, self.period)
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 
@@ -35,3 +36,22 @@ def month_day(value: str, year: int) -> date | None:
         except ValueError:
             continue
     return None
+
+
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def period_label(period: str) -> str:
+    """A period key as users read it: ``2026Q4`` (and ``2026Q4-S11``, a session
+    in that quarter) -> ``2026年第4季度``; ``2027-03-01`` -> ``2027年03月01日``;
+    ``2026`` -> ``2026年度``. Anything else is shown as it is."""
+    period = period or ""
+    if match := _QUARTER.match(period):
+        return f"{match[1]}年第{match[2]}季度"
+    if match := _DATE.match(period):
+        return f"{match[1]}年{match[2]}月{match[3]}日"
+    if match := _YEAR.match(period):
+        return f"{match[1]}年度"
+    return period

@@ -76,6 +76,13 @@ class ReminderKind:
         """
         raise NotImplementedError
 
+    def extra_recipients(self, target: models.Model, setting) -> Iterable:
+        """Users this kind tells besides the roles ticked in its setting — e.g.
+        the officer named as responsible for a cadre. Each one is still
+        checked: active, the reminder's region in their scope, and
+        ``is_visible_to``. Default: nobody."""
+        return ()
+
     def is_visible_to(self, target: models.Model, user) -> bool:
         """Whether ``user`` may learn about ``target``. The default asks the
         target's scoped queryset (``visible_to``) when it has one."""
@@ -86,6 +93,14 @@ class ReminderKind:
         # A model without its own scope: the region check done by the caller
         # (the reminder's region lies inside the user's scope) is the rule.
         return True
+
+    def period_label(self, period: str) -> str:
+        """How users read one of this kind's period keys (the reminders page
+        and the admin never show the raw key). The default understands
+        ``2026Q4…``, ``2026-03-01…`` and ``2026``; override for other keys."""
+        from cadre_portal.notifications.periods import period_label
+
+        return period_label(period)
 
     def __repr__(self) -> str:
         return f"<ReminderKind {self.key}>"
@@ -124,5 +139,15 @@ def keys() -> list[str]:
 
 
 def label_for(key: str) -> str:
+    """The kind's Chinese label; a kind no longer registered shows as such, never as its key."""
     kind = _KINDS.get(key)
-    return kind.label if kind else key
+    return kind.label if kind else "（已停用的提醒类型）"
+
+
+def period_label_for(key: str, period: str) -> str:
+    kind = _KINDS.get(key)
+    if kind is None:
+        from cadre_portal.notifications.periods import period_label
+
+        return period_label(period)
+    return kind.period_label(period)

@@ -150,8 +150,9 @@ def trigger_scan(*, user, request=None, kinds: list[str] | None = None) -> list[
     from cadre_portal.notifications import tasks
 
     keys = kinds or enabled_kind_keys()
+    # The audit page shows the detail to users: labels, never kind keys.
     record(AuditEvent.Kind.REMINDER_SCAN, user=user, request=request,
-           summary="手动触发提醒扫描：" + "、".join(registry.label_for(k) for k in keys), kinds=keys)
+           summary="手动触发提醒扫描：" + "、".join(registry.label_for(k) for k in keys))
     for key in keys:
         _enqueue(tasks.scan_reminders, key)
     return keys
@@ -180,15 +181,21 @@ def resolve_recipients(reminder: Reminder, setting: ReminderSetting, kind=None) 
     if setting.notify_county_staff:
         roles.append(Role.COUNTY_STAFF)
     target = reminder.target
-    if not roles or target is None:
+    if target is None:
         return []
     region = reminder.region
-    candidates = (
-        User.objects.filter(is_active=True, role__in=roles, region__path__in=ancestor_paths(region.path))
-        .select_related("region")
-        .order_by("pk")
-    )
-    return [user for user in candidates if region_in_scope(user, region) and kind.is_visible_to(target, user)]
+    candidates = {
+        user.pk: user
+        for user in User.objects.filter(role__in=roles, region__path__in=ancestor_paths(region.path)).select_related("region")
+    } if roles else {}
+    # People the kind names itself (e.g. the officer responsible for a cadre's
+    # retention interviews), under the same checks as everyone else.
+    for user in kind.extra_recipients(target, setting) or ():
+        candidates.setdefault(user.pk, user)
+    return [
+        user for _, user in sorted(candidates.items())
+        if user.is_active and region_in_scope(user, region) and kind.is_visible_to(target, user)
+    ]
 
 
 def dispatch(reminder_pk: int) -> list[int]:
@@ -362,6 +369,7 @@ def unread_count(user) -> int:
 
 @dataclass
 class UpcomingItem:
+    kind_key: str
     kind_label: str
     title: str
     region: object
@@ -393,7 +401,7 @@ def upcoming(user, *, today: date | None = None, days: int = 30) -> list[Upcomin
             ct = ContentType.objects.get_for_model(item.target, for_concrete_model=False)
             if (ct.pk, item.target.pk, item.period) in existing:
                 continue
-            items.append(UpcomingItem(kind.label, item.title, item.region, item.remind_on, item.due_date, item.link,
+            items.append(UpcomingItem(kind.key, kind.label, item.title, item.region, item.remind_on, item.due_date, item.link,
                                       item.remind_on <= today))
     items.sort(key=lambda i: (i.remind_on, i.kind_label))
     return items

@@ -96,8 +96,7 @@ def reminders(request):
         sent = sent.filter(kind=kind)
     upcoming = services.upcoming(user)
     if kind:
-        label = registry.label_for(kind)
-        upcoming = [item for item in upcoming if item.kind_label == label]
+        upcoming = [item for item in upcoming if item.kind_key == kind]
     page = Paginator(sent, 30).get_page(request.GET.get("page"))
     return render(request, "notifications/reminders.html", {
         "page_obj": page,
