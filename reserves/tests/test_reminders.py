@@ -253,3 +253,169 @@ def test_the_reminders_page_shows_an_upcoming_session(personas, session_in_march
     with on(date(2026, 3, 1)):
         html = login(personas.county_staff).get("/notifications/reminders/").content.decode()
     assert "应参训" in html
+
+
+# --- period keys that would collide -----------------------------------------------------------
+
+def test_two_sessions_in_one_quarter_are_each_announced(personas, session_in_march, scan):
+    TrainingSession.objects.create(date=date(2026, 3, 27), topic="乡村振兴专题", hours=Decimal(6))
+    scan("training_session", date(2026, 3, 13))
+    scan("training_session", date(2026, 3, 20))
+    titles = [n.title for n in told(personas.officer_a, "training_session")]
+    assert len(titles) == 2 and any("03月20日" in t for t in titles) and any("03月27日" in t for t in titles)
+
+
+def test_two_sessions_in_one_quarter_each_get_a_county_summary(personas, session_in_march, scan):
+    TrainingSession.objects.create(date=date(2026, 3, 27), topic="乡村振兴专题", hours=Decimal(6))
+    scan("training_session_summary", date(2026, 3, 13))
+    scan("training_session_summary", date(2026, 3, 20))
+    assert len(told(personas.county_staff, "training_session_summary")) == 2
+
+
+def test_follow_up_reminders_come_once_however_many_days_are_scanned(personas, appointee, scan):
+    from datetime import timedelta
+
+    day = date(2026, 12, 1)
+    while day <= date(2027, 2, 28):
+        scan("followup_due", day)
+        scan("followup_overdue", day)
+        day += timedelta(days=1)
+    due, overdue = told(personas.officer_a, "followup_due"), told(personas.officer_a, "followup_overdue")
+    assert [(n.reminder.remind_on, n.reminder.period) for n in due] == [(date(2026, 12, 11), "2027-01-10")]
+    assert [(n.reminder.remind_on, n.reminder.period) for n in overdue] == [(date(2027, 1, 11), "2027-01-10")]
+    assert len(told(personas.county_staff, "followup_overdue")) == 1
+
+
+# --- the administrator's settings change the next scan ---------------------------------------------
+
+def test_switching_officers_off_leaves_them_untold(personas, session_in_march, scan):
+    ReminderSetting.objects.filter(kind="training_session").update(notify_township_officers=False)
+    scan("training_session", date(2026, 3, 13))
+    assert not Notification.objects.filter(reminder__kind="training_session").exists()
+
+
+def test_switching_county_staff_on_tells_them_too(personas, scan):
+    trainee(personas, personas.tree.village_b1, "周六", date(2026, 1, 5))
+    ReminderSetting.objects.filter(kind="hours_behind").update(notify_county_staff=True)
+    scan("hours_behind", date(2026, 7, 1))
+    assert (len(told(personas.officer_b, "hours_behind")), len(told(personas.county_staff, "hours_behind"))) == (1, 1)
+
+
+def test_a_disabled_kind_is_not_scanned(personas, appointee, scan):
+    ReminderSetting.objects.filter(kind="followup_overdue").update(enabled=False)
+    scan("followup_overdue", date(2027, 1, 11))
+    assert not Reminder.objects.filter(kind="followup_overdue").exists()
+
+
+def test_the_cycle_end_lead_time_is_the_administrators_setting(personas, cycle, scan):
+    ReminderSetting.objects.filter(kind="cycle_ending").update(lead_days=30)
+    scan("cycle_ending", date(2026, 12, 1))
+    assert not Reminder.objects.filter(kind="cycle_ending").exists()
+    scan("cycle_ending", date(2027, 1, 30))
+    assert Reminder.objects.filter(kind="cycle_ending").count() == 1
+
+
+def test_the_follow_up_lead_time_is_the_administrators_setting(personas, appointee, scan):
+    ReminderSetting.objects.filter(kind="followup_due").update(lead_days=10)
+    scan("followup_due", date(2026, 12, 11))
+    assert not Reminder.objects.filter(kind="followup_due").exists()
+    scan("followup_due", date(2026, 12, 31))
+    assert Reminder.objects.filter(kind="followup_due").count() == 1
+
+
+def test_a_lead_time_changed_in_the_admin_form_changes_the_next_scan(personas, session_in_march, scan, login):
+    from django.urls import reverse
+
+    setting = ReminderSetting.objects.get(kind="training_session")
+    response = login(personas.admin).post(
+        reverse("admin:notifications_remindersetting_change", args=[setting.pk]),
+        {"enabled": "on", "lead_days": "14", "notify_township_officers": "on", "send_email": "on",
+         "window_start": "", "window_end": ""},
+    )
+    assert response.status_code == 302
+    scan("training_session", date(2026, 3, 6))
+    assert len(told(personas.officer_a, "training_session")) == 1
+
+
+def test_recipients_changed_in_the_admin_list_change_the_next_scan(personas, appointee, scan, login):
+    from django.urls import reverse
+
+    rows = list(ReminderSetting.objects.order_by("kind"))
+    form = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows)), "_save": "保存"}
+    for i, row in enumerate(rows):
+        form[f"form-{i}-id"] = str(row.pk)
+        form[f"form-{i}-lead_days"] = str(row.lead_days)
+        for field in ("enabled", "notify_township_officers", "notify_county_staff", "send_email"):
+            if getattr(row, field) and not (row.kind == "followup_overdue" and field == "notify_county_staff"):
+                form[f"form-{i}-{field}"] = "on"
+    response = login(personas.admin).post(reverse("admin:notifications_remindersetting_changelist"), form)
+    assert response.status_code == 302
+    scan("followup_overdue", date(2027, 1, 11))
+    assert (len(told(personas.officer_a, "followup_overdue")), len(told(personas.county_staff, "followup_overdue"))) == (1, 0)
+
+
+# --- scope, every kind at once ------------------------------------------------------------------------
+
+def test_no_kind_ever_tells_an_officer_about_another_township(personas, scan):
+    """Both townships have a trainee near the end of the cycle and behind on hours,
+    a session, an appraisal season and an overdue follow-up; each officer hears
+    only of their own people."""
+    from reserves.models import FollowUpVisit as Visit  # noqa: F401
+
+    names = {personas.officer_a: ("甲一", "甲二"), personas.officer_b: ("乙一", "乙二")}
+    villages = {personas.officer_a: personas.tree.village_a1, personas.officer_b: personas.tree.village_b1}
+    for officer, (trainee_name, appointee_name) in names.items():
+        trainee(personas, villages[officer], trainee_name, date(2025, 3, 1))
+        with on(date(2026, 1, 10)):
+            builders.appointed(personas, villages[officer], name=appointee_name, on=date(2026, 1, 10))
+    TrainingSession.objects.create(date=date(2026, 12, 5), topic="年末集中培训", hours=Decimal(8))
+    day = date(2026, 12, 1)
+    for kind in registry.keys():
+        scan(kind, day)
+    scan("followup_overdue", date(2027, 1, 20))
+    for officer, (own_trainee, own_appointee) in names.items():
+        other = next(o for o in names if o != officer)
+        notes = list(Notification.objects.filter(recipient=officer).select_related("reminder__region"))
+        kinds = {n.reminder.kind for n in notes}
+        assert {"training_session", "hours_behind", "cycle_ending", "appraisal_season", "followup_overdue"} <= kinds
+        text = " ".join(n.title + n.body for n in notes)
+        assert own_trainee in text and own_appointee in text
+        assert not any(name in text for name in names[other])
+        assert all(n.reminder.region.path.startswith(officer.region.path) for n in notes)
+
+
+# --- the whole two-year cycle, scanned as beat would ----------------------------------------------------
+
+def test_a_whole_cycle_scanned_every_few_days_yields_each_reminder_once(personas, scan):
+    """吴七 trains from 1 March 2025 to 1 March 2027, with a session every quarter,
+    and only attends the first. Scanning every kind every three days for the two
+    years gives exactly one reminder per session, per quarter behind, per
+    appraisal season and one at the end of the cycle."""
+    from datetime import timedelta
+
+    wu = trainee(personas, personas.tree.village_a1, "吴七", date(2025, 3, 1))
+    sessions = [date(2025, m, 18) for m in (5, 8, 11)] + [date(2026, m, 18) for m in (2, 5, 8, 11)] + [date(2027, 2, 18)]
+    for i, day in enumerate(sessions):
+        session = TrainingSession.objects.create(date=day, topic=f"第{i + 1}期集中培训", hours=Decimal(8))
+        if i == 0:
+            with on(day):
+                workflow.record_attendance(session=session, candidates=[wu], by=personas.county_staff)
+    kinds = ["training_session", "training_session_summary", "hours_behind", "cycle_ending", "appraisal_season"]
+    day = date(2025, 3, 1)
+    while day <= date(2027, 3, 10):
+        for kind in kinds:
+            scan(kind, day)
+        day += timedelta(days=3)
+
+    def periods(kind):
+        return sorted(Reminder.objects.filter(kind=kind).values_list("period", flat=True))
+
+    assert len(periods("training_session")) == len(sessions) == len(set(periods("training_session")))
+    assert len(periods("training_session_summary")) == len(sessions)
+    assert periods("hours_behind") == ["2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4", "2027Q1"]
+    assert periods("cycle_ending") == ["2027-03-01"]
+    assert periods("appraisal_season") == ["2025", "2026"]
+    # Each reminder reached 天城镇's officer once, and 沙坪镇's never.
+    assert Notification.objects.filter(recipient=personas.officer_a).count() == Reminder.objects.exclude(
+        kind="training_session_summary").count()
+    assert not Notification.objects.filter(recipient=personas.officer_b).exists()

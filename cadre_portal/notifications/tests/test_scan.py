@@ -186,8 +186,71 @@ def test_a_task_retried_after_a_failure_sends_once(due_in_a1, django_capture_on_
 
     with mock.patch.object(services, "send_mail", side_effect=flaky_send):
         tasks.send_email.delay(delivery.pk)
+        # With acks_late, Redis may hand the original message out again after the
+        # retry went through (worker lost, visibility timeout): still one email.
+        tasks.send_email.apply(args=[delivery.pk], retries=1)
+        tasks.send_email.delay(delivery.pk)
     delivery.refresh_from_db()
     assert (len(mail.outbox), delivery.outcome, delivery.attempts) == (1, "sent", 2)
+
+
+def test_a_scan_task_retried_after_a_database_error_creates_and_sends_each_reminder_once(
+        fake_kind, personas, django_capture_on_commit_callbacks, eager_retries):
+    """The scan dies with a transient database error after its first reminder;
+    Celery retries it: every target ends with one reminder, one notification, one email."""
+    from django.db import OperationalError
+
+    fake_kind.due[personas.tree.village_a1] = date(2026, 3, 15)
+    fake_kind.due[personas.tree.village_b1] = date(2026, 3, 15)
+    for officer, address in ((personas.officer_a, "a@example.org"), (personas.officer_b, "b@example.org")):
+        officer.email = address
+        officer.save()
+    real_create = services._create_once
+    calls = {"n": 0}
+
+    def create_then_fail_once(kind, item):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OperationalError("could not serialize access")
+        return real_create(kind, item)
+
+    with at(TODAY), django_capture_on_commit_callbacks(execute=True), \
+            mock.patch.object(services, "_create_once", side_effect=create_then_fail_once):
+        tasks.scan_reminders.delay("fake_due")
+    assert calls["n"] >= 3, "the scan should have been retried"
+    assert Reminder.objects.filter(kind="fake_due").count() == 2
+    assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == ["officer_a", "officer_b"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+
+
+# --- recipients a kind names itself ------------------------------------------------------
+
+def test_a_kind_can_name_a_responsible_person_who_is_then_told(due_in_a1, personas, django_capture_on_commit_callbacks):
+    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value=[personas.county_staff]):
+        scan_now("fake_due", django_capture_on_commit_callbacks)
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"officer_a", "county"}
+
+
+def test_a_named_person_outside_the_records_scope_is_not_told(due_in_a1, personas, django_capture_on_commit_callbacks):
+    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value=[personas.officer_b]):
+        scan_now("fake_due", django_capture_on_commit_callbacks)
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["officer_a"]
+
+
+def test_a_named_person_is_told_even_with_every_role_switched_off(due_in_a1, personas, django_capture_on_commit_callbacks):
+    ReminderSetting.objects.update_or_create(kind="fake_due", defaults={"notify_township_officers": False})
+    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value=[personas.officer_a]):
+        scan_now("fake_due", django_capture_on_commit_callbacks)
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["officer_a"]
+
+
+def test_an_inactive_named_person_is_not_told(due_in_a1, personas, django_capture_on_commit_callbacks):
+    ReminderSetting.objects.update_or_create(kind="fake_due", defaults={"notify_township_officers": False})
+    personas.officer_a.is_active = False
+    personas.officer_a.save()
+    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value=[personas.officer_a]):
+        scan_now("fake_due", django_capture_on_commit_callbacks)
+    assert not Notification.objects.exists()
 
 
 def test_a_send_task_delivered_twice_sends_once(due_in_a1, django_capture_on_commit_callbacks):
