@@ -187,5 +187,12 @@ def test_only_county_staff_and_admins_can_trigger_a_scan(personas, login, person
 
 
 def test_the_leader_sees_the_page_without_the_scan_button(personas, login):
-    html = login(personas.leader).get(reverse("notifications:reminders")).content.decode()
+    response = login(personas.leader).get(reverse("notifications:reminders"))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="sent"' in html and 'data-testid="upcoming"' in html
     assert 'data-testid="scan-now"' not in html
+
+
+def test_county_staff_see_the_scan_button(personas, login):
+    html = login(personas.county_staff).get(reverse("notifications:reminders")).content.decode()
+    assert 'data-testid="scan-now"' in html
