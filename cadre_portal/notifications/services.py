@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -298,6 +298,9 @@ def notify(*, recipients, region, title: str, body: str = "", link: str = "", ex
 # --- 3. email ----------------------------------------------------------------------
 
 SENT, RETRY, FAILED, NOTHING = "sent", "retry", "failed", "nothing"
+# The delivery row stays locked while the mail server answers (on SQLite that is
+# the database's write lock): never wait on a silent server for ever.
+EMAIL_SEND_TIMEOUT = 15
 
 
 def portal_base_url() -> str:
@@ -335,7 +338,8 @@ def send_email_delivery(delivery_pk: int, *, final_attempt: bool) -> str:
         subject, body = email_text(notification)
         delivery.attempts += 1
         try:
-            send_mail(subject, body, None, [delivery.address], fail_silently=False)
+            connection = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or EMAIL_SEND_TIMEOUT)
+            send_mail(subject, body, None, [delivery.address], fail_silently=False, connection=connection)
         except Exception as exc:  # noqa: BLE001 - any backend failure is logged and retried
             delivery.error = f"{type(exc).__name__}: {exc}"[:2000]
             delivery.outcome = Delivery.Outcome.FAILED if final_attempt else Delivery.Outcome.RETRYING

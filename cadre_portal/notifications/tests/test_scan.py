@@ -447,3 +447,20 @@ def test_of_two_concurrent_scans_exactly_one_creates_each_reminder(fake_kind):
         for t in threads:
             t.join()
     assert sorted((r.created, r.existing) for r in results) == [(0, 1), (1, 0)]
+
+
+def test_a_silent_mail_server_cannot_hold_the_delivery_lock_for_ever(due_in_a1, django_capture_on_commit_callbacks, settings):
+    """The delivery row (on SQLite: the whole database) is locked while sending,
+    so the SMTP connection must time out."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    opened = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, local_hostname=None, timeout=None, **kwargs):
+            opened.append(timeout)
+            raise TimeoutError("timed out")
+
+    with mock.patch("smtplib.SMTP", FakeSMTP):
+        scan_now("fake_due", django_capture_on_commit_callbacks)
+    assert opened and all(t is not None and t <= 60 for t in opened)
+    assert Delivery.objects.get(channel="email").outcome == Delivery.Outcome.RETRYING
