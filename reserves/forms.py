@@ -237,6 +237,8 @@ class FollowUpForm(_Crispy, forms.ModelForm):
         for name in ("visited_on", "result", "note"):
             self.fields[name].required = True
         self.fields["visited_on"].initial = date.today
+        if self.initial.get("visited_on") is None:  # the pending visit's empty date would hide today
+            self.initial["visited_on"] = date.today()
         self.fields["adjustment"].help_text = "如有岗位调整，请写明；无则不填。"
         self.helper = self._helper()
 

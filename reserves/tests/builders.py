@@ -58,7 +58,8 @@ def grade(name: str) -> CodeItem:
 def complete_cycle(personas, c: Candidate, *, hours=150, grades=("合格", "优秀")) -> Candidate:
     """Give a trainee hours and two appraisals (cycle end still up to the dates)."""
     if hours:
-        day = min(date.today(), c.training_end)  # inside the cycle, where hours count
+        end = Candidate.objects.values_list("training_end", flat=True).get(pk=c.pk)
+        day = min(date.today(), end)  # inside the cycle, where hours count
         s = TrainingSession.objects.create(date=day, topic="集中学习", hours=Decimal(hours), place="县委党校")
         workflow.record_attendance(session=s, candidates=[c], by=personas.county_staff)
     for year, g in enumerate(grades, start=1):

@@ -359,3 +359,9 @@ def test_the_person_page_costs_the_same_queries_for_1_and_20_reminders(personas,
         _reminder("cycle_ending", c, c.village, period=f"P{i}")
     with django_assert_max_num_queries(one):
         assert client.get(url).status_code == 200
+
+
+def test_the_follow_up_form_offers_today_as_the_visit_date(personas, login):
+    c = b.appointed(personas, on=date.today() - timedelta(days=365))
+    page = login(personas.county_staff).get(reverse("reserves:action_form", args=[c.pk, "follow_up"])).content.decode()
+    assert f'value="{date.today().isoformat()}"' in page
