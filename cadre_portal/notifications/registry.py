@@ -6,10 +6,17 @@ how to find what is due; the machinery in ``services`` turns what it finds
 into reminders (at most once per kind, target and period), resolves the
 recipients by role and region, and delivers.
 
-Adding a kind (e.g. the young-cadre retention interviews) is: subclass
-``ReminderKind``, implement ``due_items``, ``register()`` it from the app's
-``ready()``. ``post_migrate`` then creates its ``ReminderSetting`` row and its
-django-celery-beat ``PeriodicTask``.
+Adding a kind (e.g. the young-cadre retention interviews) — worked example in
+``docs/REMINDERS.md``:
+
+1. subclass ``ReminderKind`` in ``<app>/reminders.py``: ``key`` (stored, never
+   renamed), ``label`` (Chinese, what users see), defaults for its setting, and
+   ``due_items()`` yielding ``DueItem``\ s; optionally ``extra_recipients()``
+   (e.g. the officer responsible for a cadre) and ``period_label()``;
+2. decorate it with ``@register`` and import the module from the app's
+   ``AppConfig.ready()``;
+3. ``migrate``: ``post_migrate`` creates its ``ReminderSetting`` row and its
+   django-celery-beat ``PeriodicTask``. No migration of its own.
 """
 
 from __future__ import annotations

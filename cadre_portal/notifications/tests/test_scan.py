@@ -464,3 +464,32 @@ def test_a_silent_mail_server_cannot_hold_the_delivery_lock_for_ever(due_in_a1, 
         scan_now("fake_due", django_capture_on_commit_callbacks)
     assert opened and all(t is not None and t <= 60 for t in opened)
     assert Delivery.objects.get(channel="email").outcome == Delivery.Outcome.RETRYING
+
+
+def test_a_kind_added_later_gets_its_setting_and_beat_task_from_migrate(db):
+    """docs/REMINDERS.md: register the kind, run migrate — nothing else."""
+    from django_celery_beat.models import PeriodicTask
+
+    from cadre_portal.notifications import registry
+    from cadre_portal.notifications.apps import _sync_after_migrate
+    from cadre_portal.notifications.registry import ReminderKind
+
+    class RetentionInterviewDue(ReminderKind):
+        key = "retention_interview_due"
+        label = "谈心谈话即将到期"
+        default_lead_days = 14
+        default_notify_township_officers = False
+        default_notify_county_staff = True
+
+        def due_items(self, *, today, until, setting):
+            return []
+
+    registry.register(RetentionInterviewDue)
+    try:
+        _sync_after_migrate(sender=None)
+        setting = ReminderSetting.objects.get(kind="retention_interview_due")
+        task = PeriodicTask.objects.get(task=services.SCAN_TASK, kwargs='{"kind": "retention_interview_due"}')
+    finally:
+        registry.unregister("retention_interview_due")
+    assert (setting.lead_days, setting.notify_township_officers, setting.notify_county_staff) == (14, False, True)
+    assert task.name == "提醒扫描：谈心谈话即将到期" and task.enabled
