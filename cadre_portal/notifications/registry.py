@@ -11,7 +11,7 @@ Adding a kind (e.g. the young-cadre retention interviews) — worked example in
 
 1. subclass ``ReminderKind`` in ``<app>/reminders.py``: ``key`` (stored, never
    renamed), ``label`` (Chinese, what users see), defaults for its setting, and
-   ``due_items()`` yielding ``DueItem``\ s; optionally ``extra_recipients()``
+   ``due_items()`` yielding ``DueItem`` objects; optionally ``extra_recipients()``
    (e.g. the officer responsible for a cadre) and ``period_label()``;
 2. decorate it with ``@register`` and import the module from the app's
    ``AppConfig.ready()``;
