@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from cadre_portal import codes, idcard
-from cadre_portal.pinyin import full_pinyin, initials
+from cadre_portal.pinyin import search_keys
 
 
 def validate_id_number(value):
@@ -85,8 +85,8 @@ class PersonFields(models.Model):
 
     def fill_derived_fields(self):
         """Pinyin search columns, and sex/birth date from a valid ID number."""
-        self.name_initials = initials(self.name)
-        self.name_pinyin = full_pinyin(self.name)
+        # One cached reading per distinct name (bulk imports call this for every row).
+        self.name_initials, self.name_pinyin = search_keys(self.name or "")
         if self.id_number and (not self.sex or not self.birth_date):
             try:
                 info = idcard.parse(self.id_number)
