@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-import django_filters
 from django import forms
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -77,22 +76,9 @@ class NominationOptionsForm(forms.Form):
         return {"stage": self.cleaned_data["stage"], "note": self.cleaned_data["note"]} if self.fields else {}
 
 
-class FallbackCandidateFilter(django_filters.FilterSet):
-    stage = django_filters.ChoiceFilter(label="阶段", choices=S.choices)
-
-    class Meta:
-        model = Candidate
-        fields = ["stage"]
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-
 def candidate_filter():
-    try:
-        from reserves.filters import CandidateFilter
-    except ImportError:  # the list filters are optional for exports
-        return FallbackCandidateFilter
+    from reserves.filters import CandidateFilter
+
     return CandidateFilter
 
 

@@ -365,3 +365,8 @@ def test_the_follow_up_form_offers_today_as_the_visit_date(personas, login):
     c = b.appointed(personas, on=date.today() - timedelta(days=365))
     page = login(personas.county_staff).get(reverse("reserves:action_form", args=[c.pk, "follow_up"])).content.decode()
     assert f'value="{date.today().isoformat()}"' in page
+
+
+def test_the_list_exports_what_it_shows(personas, login):
+    page = login(personas.officer_a).get(reverse("reserves:list"), {"stage": "training"}).content.decode()
+    assert f'href="{reverse("excel:export", args=["reserve_nominations"])}?stage=training"' in page
