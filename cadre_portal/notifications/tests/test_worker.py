@@ -76,6 +76,21 @@ def _close_db_after_task(**kwargs):
     connection.close()
 
 
+def _closing_scheduler():
+    """DatabaseScheduler that gives its thread's connection back when beat stops,
+    so the test database can be dropped afterwards."""
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    class ClosingDatabaseScheduler(DatabaseScheduler):
+        def close(self):
+            try:
+                super().close()
+            finally:
+                connection.close()
+
+    return ClosingDatabaseScheduler
+
+
 def wait_for(predicate, timeout=45.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -99,7 +114,7 @@ def test_beat_and_a_worker_deliver_a_reminder_end_to_end(redis_broker, fake_kind
     mail.outbox = []
 
     signals.task_postrun.connect(_close_db_after_task, weak=False)
-    beat = EmbeddedService(celery_app, thread=True, scheduler_cls="django_celery_beat.schedulers:DatabaseScheduler")
+    beat = EmbeddedService(celery_app, thread=True, scheduler_cls=_closing_scheduler())
     try:
         with start_worker(celery_app, perform_ping_check=False, pool="solo", concurrency=1, shutdown_timeout=20):
             beat.start()
