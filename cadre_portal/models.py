@@ -55,6 +55,7 @@ class Region(models.Model):
     history = HistoricalRecords()
 
     scope_region_field = "self"
+    scope_reference_data = True
 
     class Meta:
         verbose_name = "行政区划"

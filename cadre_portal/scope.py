@@ -10,7 +10,8 @@ Rules:
 - administrators (and superusers) see everything;
 - everybody else sees their region node and everything under it;
 - a domain officer sees only rows of their talent domain, and nothing of a
-  model that has no domain (reserves, young cadres);
+  model that has no domain (reserves, young cadres) — except reference data
+  such as the region tree;
 - a user with no region (and not an administrator) sees nothing;
 - an inactive or anonymous user sees nothing.
 """
@@ -23,19 +24,23 @@ from django.db.models import Q
 NOTHING = Q(pk__in=[])
 
 
-def scope_q(user, *, region_field: str | None = "region", domain_field: str | None = None) -> Q:
+def scope_q(
+    user, *, region_field: str | None = "region", domain_field: str | None = None, reference: bool = False
+) -> Q:
     """The filter for the rows ``user`` may see.
 
     ``region_field`` is the lookup path from the model to a ``Region``
     (e.g. ``"village"`` or ``"person__village"``); ``domain_field`` the
-    lookup path to a talent domain code, if the model has one.
+    lookup path to a talent domain code, if the model has one. ``reference``
+    marks shared reference data (the region tree): every role sees its own part
+    of it, whatever its domain.
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     if user.is_superuser or user.role == "admin":
         return Q()
     q = Q()
-    if user.role == "domain_officer":
+    if user.role == "domain_officer" and not reference:
         if not domain_field or not user.domain:
             return NOTHING
         q &= Q(**{domain_field: user.domain})
@@ -59,6 +64,7 @@ class ScopedQuerySet(models.QuerySet):
                 user,
                 region_field=getattr(model, "scope_region_field", "region"),
                 domain_field=getattr(model, "scope_domain_field", None),
+                reference=getattr(model, "scope_reference_data", False),
             )
         )
 

@@ -64,3 +64,7 @@ def test_a_domain_officer_needs_a_domain(personas):
     personas.domain_officer.domain = ""
     with pytest.raises(ValidationError, match="须选择所属行业领域"):
         personas.domain_officer.clean()
+
+
+def test_a_domain_officer_sees_the_region_tree_of_their_scope(personas):
+    assert "421223100201" in codes(Region.objects.visible_to(personas.domain_officer))
