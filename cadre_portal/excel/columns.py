@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from import_export.fields import Field
 
 from cadre_portal import codes, idcard
-from cadre_portal.excel.reading import clean_text, header_key
+from cadre_portal.excel.reading import clean_text, header_key, is_blank_text
 
 _counter = itertools.count()
 
@@ -48,6 +48,9 @@ class Column(Field):
 
     text_format = False  # format the column as text ('@') in templates
     kind_note = ""
+    # The parsed value depends only on the cell (and the file's context), is immutable,
+    # and repeats: validation remembers it per distinct cell within one file.
+    memoize = False
 
     def __init__(self, attribute, header, *, required=False, aliases=(), note="", width=14, target=None,
                  export_paths=None, importable=True, exportable=True, example="", compare_path=None):
@@ -75,8 +78,7 @@ class Column(Field):
         return ""
 
     def read(self, raw, ctx):
-        text = raw if not isinstance(raw, str) else raw.strip("\u3000 \t\r\n")
-        if text is None or text == "" or (isinstance(text, str) and not clean_text(text)):
+        if raw is None or (type(raw) is str and is_blank_text(raw)):
             if self.required:
                 raise CellError("必填项，不能为空。")
             return self.empty_value()
@@ -168,6 +170,7 @@ class DecimalColumn(Column):
 
 
 class BooleanColumn(Column):
+    memoize = True
     TRUE = {"是", "1", "Y", "YES", "TRUE", "√", "✓", "对"}
     FALSE = {"否", "0", "N", "NO", "FALSE", "×", "X", "不是"}
     kind_note = "填“是”或“否”"
@@ -195,6 +198,8 @@ class BooleanColumn(Column):
 class CodeColumn(Column):
     """A coded value (民族, 政治面貌 …): the file may give the code or the name;
     exports and dropdowns show the name."""
+
+    memoize = True
 
     def __init__(self, attribute, header, *, choices, **kw):
         super().__init__(attribute, header, **kw)
@@ -350,6 +355,8 @@ class RegionColumn(Column):
     """A region of the user's scope, by statistical code, name (when unique in the
     scope) or township+village name. A region outside the scope reads exactly like
     one that does not exist."""
+
+    memoize = True
 
     def __init__(self, attribute, header, *, levels=(5,), **kw):
         kw.setdefault("target", f"{attribute}_id")

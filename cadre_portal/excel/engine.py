@@ -30,15 +30,37 @@ def validate(resource: ExcelResource, table: Table, progress=None) -> list[RowRe
     ctx = resource.ctx
     results: list[RowResult] = []
     total = len(table.rows)
+    # Per column: (header, target, read, memo). A memoizing column parses each distinct
+    # cell once per file (coded values, villages, yes/no repeat on every row); the
+    # outcome, value or message, is the same as reading the cell again.
+    plan = [(c.header, c.target, c.read, {} if c.memoize else None) for c in columns]
     for i, sheet_row in enumerate(table.rows):
         row = RowResult(number=sheet_row.number, raw=sheet_row.cells)
         cells = sheet_row.cells
         values = row.values
-        for column in columns:
+        for header, target, read, memo in plan:
+            raw = cells.get(header)
+            if memo is not None:
+                try:
+                    outcome = memo.get((type(raw), raw))
+                except TypeError:  # an unhashable cell: read it as it is
+                    outcome = memo = None
+                if outcome is None:
+                    try:
+                        outcome = (True, read(raw, ctx))
+                    except CellError as exc:
+                        outcome = (False, str(exc))
+                    if memo is not None:
+                        memo[(type(raw), raw)] = outcome
+                if outcome[0]:
+                    values[target] = outcome[1]
+                else:
+                    row.error(header, outcome[1])
+                continue
             try:
-                values[column.target] = column.read(cells.get(column.header), ctx)
+                values[target] = read(raw, ctx)
             except CellError as exc:
-                row.error(column.header, str(exc))
+                row.error(header, str(exc))
         row.present = list(targets)
         for header in missing:
             row.error(header, "缺少该列。")

@@ -203,6 +203,8 @@ _SPACES = re.compile(r"[\s\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 def clean_text(value) -> str:
     """A cell as trimmed text: full-width and non-breaking spaces count as spaces,
     runs of inner spaces collapse to one, integral floats lose their ``.0``."""
+    if type(value) is str:  # the common case first
+        return _SPACES.sub(" ", value).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -321,12 +323,12 @@ def _locate(sheet: str, data: list, aliases: dict[str, str], required: set[str])
             body = data[index + 1 :]
             # Drop trailing blank rows first so a 合计 row is recognised as the last one.
             end = len(body)
-            while end and all(_blank(c) for c in body[end - 1]):
+            while end and _blank_row(body[end - 1]):
                 end -= 1
             if end and is_total_row(body[end - 1]):
                 end -= 1
             for offset, cells in enumerate(body[:end]):
-                if all(_blank(c) for c in cells):
+                if _blank_row(cells):
                     continue
                 values = {header: (cells[col] if col < len(cells) else None) for col, header in headers.items()}
                 table.rows.append(SheetRow(number=index + offset + 2, cells=values))
@@ -334,5 +336,17 @@ def _locate(sheet: str, data: list, aliases: dict[str, str], required: set[str])
     return None
 
 
-def _blank(cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not _SPACES.sub("", cell))
+def is_blank_text(text: str) -> bool:
+    """``not clean_text(text)`` for a string, without the regex when the first character
+    is no space (``_SPACES`` also matches the zero-width space and BOM)."""
+    return not text or ((text[0].isspace() or text[0] in "\u200b\ufeff") and not _SPACES.sub("", text))
+
+
+def _blank_row(cells) -> bool:
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        if type(cell) is str and is_blank_text(cell):
+            continue
+        return False
+    return True

@@ -9,8 +9,10 @@ Every import and export is written to the audit log.
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -32,6 +34,21 @@ ROWS_NAME = "rows.pickle"
 PREVIEW_ROWS = 200
 MAX_ERRORS_KEPT = 1000
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".xlsm")
+
+
+@contextmanager
+def gc_paused():
+    """Python's cyclic garbage collector off while a file's rows are read, validated or
+    written: tens of thousands of new objects otherwise trigger full collections over the
+    whole heap (0.1–0.4 s each, at random points). Reference counting still frees
+    everything acyclic; the collector runs as usual afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def storage_root() -> Path:
@@ -114,6 +131,11 @@ def upload_path(job: ImportJob) -> Path:
 
 def run_preview(job_id) -> ImportJob:
     """Parse and validate the upload once; keep the validated rows for confirm."""
+    with gc_paused():
+        return _run_preview(job_id)
+
+
+def _run_preview(job_id) -> ImportJob:
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
     if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING):
         return job
@@ -167,6 +189,11 @@ def run_preview(job_id) -> ImportJob:
 
 def run_commit(job_id, *, request=None) -> ImportJob:
     """Write the previewed rows, all or nothing, then delete the files and audit."""
+    with gc_paused():
+        return _run_commit(job_id, request=request)
+
+
+def _run_commit(job_id, *, request=None) -> ImportJob:
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
     if job.status != ImportJob.Status.COMMITTING:
         return job

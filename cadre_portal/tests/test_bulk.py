@@ -155,6 +155,8 @@ def test_postgres_uses_one_sequence_query_and_copy(personas):
 
     with connection.execute_wrapper(spy):
         bulk.bulk_insert_with_history(candidates(personas.tree.village_a1, 25), Candidate, user=personas.officer_a)
+    # (the sequence's name is looked up once per process and table)
+    statements = [s for s in statements if not s.startswith("SELECT pg_get_serial_sequence")]
     assert len(statements) == 3, statements
     assert "nextval" in statements[0]
     assert statements[1].startswith('COPY "reserves_candidate"')
