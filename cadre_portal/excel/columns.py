@@ -89,6 +89,15 @@ class Column(Field):
         value = values[0]
         return value if value not in (None, "") else None
 
+    def cell_function(self, ctx):
+        """``values -> cell`` for one export, prepared once: what ``to_cell`` gives.
+        A plain column passes its value through; any other remembers the cells of up to
+        ``EXPORT_MEMO`` distinct values (coded values, villages, stages repeat on every
+        row), so memory stays bounded however many rows are exported."""
+        if type(self).to_cell is Column.to_cell:
+            return _plain_cell
+        return _memo_cell(self.to_cell, ctx)
+
     def dropdown(self, ctx) -> list[str] | None:
         return None
 
@@ -100,6 +109,32 @@ class Column(Field):
 
     def header_keys(self) -> list[str]:
         return [header_key(self.header)] + [header_key(a) for a in self.aliases]
+
+
+EXPORT_MEMO = 1000
+
+
+def _plain_cell(values):
+    value = values[0]
+    return value if value is not None and value != "" else None
+
+
+def _memo_cell(to_cell, ctx, limit=EXPORT_MEMO):
+    memo: dict = {}
+
+    def cell(values):
+        try:
+            return memo[values]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value (a JSON column): no memo
+            return to_cell(values, ctx)
+        result = to_cell(values, ctx)
+        if len(memo) < limit:
+            memo[values] = result
+        return result
+
+    return cell
 
 
 class TextColumn(Column):
@@ -349,6 +384,13 @@ class IDNumberColumn(Column):
     def to_cell(self, values, ctx):
         number = values[0] or ""
         return idcard.mask(number) if ctx.mask_id_numbers else number
+
+    def cell_function(self, ctx):
+        if type(self).to_cell is not IDNumberColumn.to_cell:
+            return super().cell_function(ctx)
+        if ctx.mask_id_numbers:
+            return lambda values: idcard.mask(values[0] or "")
+        return lambda values: values[0] or ""  # unique values: nothing to remember
 
 
 class RegionColumn(Column):
