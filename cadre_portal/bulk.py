@@ -214,12 +214,13 @@ def _convert(field, values: list, connection) -> list[str]:
     if kind == "int":
         return [NULL if v is None else str(int(v)) for v in values]
     if kind == "bool":
-        return [NULL if v is None else ("t" if v else "f") for v in values]
+        to_python = field.to_python  # "False", 0 … as Django reads them
+        return [NULL if v is None else ("t" if (v if type(v) is bool else to_python(v)) else "f") for v in values]
     if kind == "date":
-        return _memoized(values, lambda v: (v.date() if isinstance(v, datetime) else v).isoformat())
+        return _memoized(values, lambda v: _as_date(field, v).isoformat())
     if kind == "datetime":
         tz = timezone.get_default_timezone()
-        return _memoized(values, lambda v: _aware(v, tz).isoformat())
+        return _memoized(values, lambda v: _aware(field.to_python(v) if isinstance(v, str) else v, tz).isoformat())
     if kind == "json":
         dumps = functools.partial(json.dumps, cls=field.encoder)
         return _escape_strings([None if v is None else dumps(v) for v in values])
@@ -237,6 +238,14 @@ def _memoized(values: list, convert) -> list[str]:
             s = seen[v] = convert(v)
         out.append(s)
     return out
+
+
+def _as_date(field, value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):  # "2024-05-01", as DateField.to_python reads it
+        return field.to_python(value)
+    return value
 
 
 def _aware(value, tz):

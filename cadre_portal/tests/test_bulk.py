@@ -214,3 +214,13 @@ def test_cached_pinyin_reads_names_exactly_as_pypinyin():
         assert pinyin.initials(name) == "".join(s[0] for s in expected if s).lower()
         assert pinyin.full_pinyin(name) == "".join(expected).lower()
     assert pinyin.initials(None) == "" and pinyin.full_pinyin(None) == ""
+
+
+@pytest.mark.django_db
+def test_values_given_as_text_are_read_as_django_reads_them(personas):
+    person = candidates(personas.tree.village_a1, 1)[0]
+    person.training_start = "2024-05-01"
+    person.key_training_object = "False"
+    bulk.bulk_insert_with_history([person], Candidate, user=personas.officer_a)
+    stored = Candidate.objects.get(pk=person.pk)
+    assert (stored.training_start, stored.key_training_object) == (date(2024, 5, 1), False)
