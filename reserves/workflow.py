@@ -24,6 +24,7 @@ from django.db.models import Count, Q, Sum
 from simple_history.utils import bulk_create_with_history
 
 from cadre_portal import audit
+from cadre_portal.bulk import build, bulk_insert_with_history
 from cadre_portal.models import AuditEvent, Region, Role
 from cadre_portal.scope import region_in_scope
 from reserves.models import (
@@ -636,15 +637,18 @@ def _bulk_insert(candidates: list[Candidate], *, stage: str, by, action: str, no
         c.fill_derived_fields()
     try:
         with transaction.atomic():
-            created = bulk_create_with_history(candidates, Candidate, default_user=by)
+            created = bulk_insert_with_history(candidates, Candidate, user=by)
     except IntegrityError:
         raise WorkflowError(DUPLICATE_MESSAGE) from None
     if any(c.pk is None for c in created):  # backends that do not return ids
         by_number = dict(Candidate.objects.filter(id_number__in=numbers, stage=stage).values_list("id_number", "pk"))
         for c in created:
             c.pk = c.id = by_number[c.id_number]
-    rows = [Transition(candidate=c, from_stage="", to_stage=stage, action=action, by=by, opinion=note) for c in created]
-    bulk_create_with_history(rows, Transition, default_user=by)
+    rows = build(
+        Transition,
+        [{"candidate_id": c.pk, "from_stage": "", "to_stage": stage, "action": action, "by_id": by.pk, "opinion": note} for c in created],
+    )
+    bulk_insert_with_history(rows, Transition, user=by)
     audit.record(
         AuditEvent.Kind.TRANSITION, user=by,
         summary=f"{Action(action).label}村（社区）后备干部 {len(created)} 人（{Candidate.Stage(stage).label}）",
