@@ -89,7 +89,7 @@ class NominationResource(ExcelResource):
     description = "村（社区）后备干部推荐人选：乡镇导入为草稿；县委组织部可按指定阶段导入历史名册。"
     order = 40
     import_roles = ("township_officer", "county_staff")
-    export_roles = ("township_officer", "county_staff", "leader")
+    export_roles = ("township_officer", "county_staff")
     natural_key = ("id_number",)
     list_url_name = "reserves:list"
     options_form_class = NominationOptionsForm
@@ -244,7 +244,7 @@ class AttendanceResource(CandidateRowsMixin, ExcelResource):
     description = "后备干部参加集中学习培训的出勤登记（学时按培训班次计）。"
     order = 50
     import_roles = ("township_officer", "county_staff")
-    export_roles = ("township_officer", "county_staff", "leader")
+    export_roles = ("township_officer", "county_staff")
     natural_key = ("session_id", "candidate_id")
     import_note = "培训班次须已由县委组织部在系统中建立；按“培训日期 + 培训主题”对应班次，学时按班次自动登记。"
 
@@ -376,7 +376,7 @@ class AppraisalResourceBase(CandidateRowsMixin, ExcelResource):
     description = "后备干部年度综合评价：党员群众代表评议票数、“两委”评价等次和集体鉴定意见。"
     order = 60
     import_roles = ("township_officer", "county_staff")
-    export_roles = ("township_officer", "county_staff", "leader")
+    export_roles = ("township_officer", "county_staff")
     natural_key = ("candidate_id", "year")
     import_note = "只能登记培养期内人员的年度评议；同一人同一培养年度只登记一次。"
 

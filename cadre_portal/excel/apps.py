@@ -21,4 +21,4 @@ class ExcelConfig(AppConfig):
             except ModuleNotFoundError as exc:
                 if exc.name != f"{config.name}.resources":
                     raise
-        register_menu("Excel导入导出", "excel:index", section="基础数据", order=920)
+        register_menu("Excel导入导出", "excel:index", section="基础数据", order=920, roles=("admin", "county_staff", "township_officer", "domain_officer"))

@@ -50,7 +50,7 @@ class RegionResource(ExcelResource):
     description = "统计用区划代码、名称和上级代码；新增或更正乡镇、村（社区）。"
     order = 10
     import_roles = ("admin",)
-    export_roles = ("admin", "county_staff", "leader", "township_officer")
+    export_roles = ("admin", "county_staff", "township_officer")
     natural_key = ("code",)
     filterset_class = RegionFilter
     list_url_name = "region_tree"
@@ -143,7 +143,7 @@ class UnitResource(ExcelResource):
     description = "党政机关、事业单位、企业等单位名录。"
     order = 20
     import_roles = ("admin",)
-    export_roles = ("admin", "county_staff", "leader", "township_officer", "domain_officer")
+    export_roles = ("admin", "county_staff", "township_officer", "domain_officer")
     natural_key = ("region_id", "name")
     filterset_class = UnitFilter
 
@@ -197,6 +197,7 @@ class UserFilter(django_filters.FilterSet):
 @register
 class UserResource(ExcelResource):
     key = "users"
+    grantable_export = False
     title = "用户"
     description = "平台账号、角色和数据范围（不含密码：新账号需由管理员设置初始密码）。"
     order = 30

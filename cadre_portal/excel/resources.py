@@ -165,6 +165,8 @@ class ExcelResource(resources.ModelResource):
     import_roles: tuple[str, ...] = ()
     export_roles: tuple[str, ...] = ()
     masked_roles: tuple[str, ...] = MASKED_ROLES
+    # Whether the export_masked grant opens this registry's export to leaders.
+    grantable_export: bool = True
     # Targets identifying an existing record (the natural key; a pk column is never read).
     natural_key: tuple[str, ...] = ()
     allow_update = True
@@ -192,7 +194,14 @@ class ExcelResource(resources.ModelResource):
 
     @classmethod
     def can_export(cls, user) -> bool:
-        return bool(cls.export_roles) and user_role(user) in cls.export_roles
+        """The registry's export roles; a read-only role (a leader) only with the
+        ``excel.export_masked`` permission an administrator grants, and then masked."""
+        if not cls.export_roles:
+            return False
+        role = user_role(user)
+        if role in cls.export_roles:
+            return True
+        return cls.grantable_export and role == "leader" and role in cls.masked_roles and user.has_perm("excel.export_masked")
 
     # --- columns -----------------------------------------------------------------
     @classmethod

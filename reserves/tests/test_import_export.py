@@ -169,11 +169,15 @@ def test_county_staff_import_into_a_stated_stage_through_the_workflow(personas, 
     assert set(Transition.objects.values_list("action", "opinion")) == {("import", "2024年后备干部名册")}
 
 
-def test_leaders_cannot_import_and_export_only_masked_id_numbers(personas, login):
+def test_a_leader_granted_export_gets_masked_id_numbers_and_still_cannot_import(personas, login):
+    from django.contrib.auth.models import Permission
+
     c = builders.draft(personas)
+    personas.leader.user_permissions.add(Permission.objects.get(codename="export_masked", content_type__app_label="excel"))
     client = login(personas.leader)
     assert client.get(reverse("excel:import", args=["reserve_nominations"])).status_code == 403
     assert client.get(reverse("excel:template", args=["reserve_nominations"])).status_code == 403
+    assert client.get(reverse("excel:export", args=["users"])).status_code == 403
     response = client.get(reverse("excel:export", args=["reserve_nominations"]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     assert sheet.cell(row=2, column=2).value == idcard.mask(c.id_number)
@@ -187,6 +191,7 @@ def test_leaders_cannot_import_and_export_only_masked_id_numbers(personas, login
 def test_read_only_and_unrelated_roles_get_403(personas, login, key):
     leader, domain = login(personas.leader), login(personas.domain_officer)
     assert leader.post(reverse("excel:import", args=[key])).status_code == 403
+    assert leader.get(reverse("excel:export", args=[key])).status_code == 403
     assert domain.get(reverse("excel:import", args=[key])).status_code == 403
     assert domain.get(reverse("excel:export", args=[key])).status_code == 403
 
