@@ -18,6 +18,7 @@ from django import forms
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cadre_portal import codes
+from cadre_portal.bulk import build
 from cadre_portal.excel.columns import (
     CellError,
     CodeColumn,
@@ -167,13 +168,8 @@ class NominationResource(ExcelResource):
             row.error("身份证号码", "按阶段导入只能新增人员，该身份证号码已在名单中。")
 
     def create(self, rows):
-        # Village instances from one query: the workflow reads candidate.village.
-        villages = Region.objects.in_bulk({row.values["village_id"] for row in rows})
-        candidates = []
-        for row in rows:
-            candidate = Candidate(**self.model_kwargs(row.values))
-            candidate.village = villages[candidate.village_id]
-            candidates.append(candidate)
+        # The workflow loads and checks the villages itself (one query).
+        candidates = build(Candidate, (self.model_kwargs(row.values) for row in rows))
         options = self.ctx.options
         if options.get("stage"):
             created = workflow.import_at_stage(candidates=candidates, stage=options["stage"], by=self.user, note=options["note"])

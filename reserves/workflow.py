@@ -628,12 +628,15 @@ def _bulk_insert(candidates: list[Candidate], *, stage: str, by, action: str, no
             # Row positions only: which township holds them is not the importer's business.
             rows = [str(i + 1) for i, c in enumerate(candidates) if c.id_number in taken]
             raise WorkflowError(f"第 {'、'.join(rows)} 条：{DUPLICATE_MESSAGE}")
-    villages = {c.village_id: c.village for c in candidates}
-    for village in villages.values():
-        _check_village(by, village)
+    # The villages in one query (whether or not the instances carry them), each checked once.
+    village_ids = {c.village_id for c in candidates}
+    villages = Region.objects.in_bulk(village_ids)
+    for pk in village_ids:
+        _check_village(by, villages.get(pk))
     for c in candidates:
         c.stage = stage
-        c.nominated_by = c.nominated_by or by
+        if c.nominated_by_id is None:
+            c.nominated_by_id = by.pk
         c.fill_derived_fields()
     try:
         with transaction.atomic():
