@@ -338,7 +338,7 @@ def test_unmet_rules_are_listed_with_the_action(personas):
 
 def test_create_drafts_inserts_in_a_few_queries(personas, django_assert_max_num_queries):
     people = [b.new_candidate(personas.tree.village_a1, id_number=b.make_id_number()) for _ in range(30)]
-    with django_assert_max_num_queries(13)  # constant: one more for the villages, none per row:
+    with django_assert_max_num_queries(13):  # constant: one more for the villages, none per row
         created = workflow.create_drafts(candidates=people, by=personas.officer_a)
     assert len(created) == 30 and Transition.objects.filter(action="nominate").count() == 30
     assert Candidate.objects.filter(stage=S.DRAFT, name_initials="zw").count() == 30
