@@ -86,10 +86,15 @@ class Region(models.Model):
         return node if node is not None and node.level == self.Level.TOWNSHIP else None
 
     def full_name(self) -> str:
+        """天城镇茅井村: the township and village part of the name. Stops at the
+        township without loading its parent, so ``select_related("village__parent")``
+        is enough for lists."""
         names = []
         node = self
         while node is not None and node.level >= self.Level.TOWNSHIP:
             names.append(node.name)
+            if node.level == self.Level.TOWNSHIP:
+                break
             node = node.parent
         return "".join(reversed(names))
 

@@ -68,3 +68,9 @@ def test_a_domain_officer_needs_a_domain(personas):
 
 def test_a_domain_officer_sees_the_region_tree_of_their_scope(personas):
     assert "421223100201" in codes(Region.objects.visible_to(personas.domain_officer))
+
+
+def test_a_villages_full_name_needs_no_query_beyond_its_township(personas, django_assert_num_queries):
+    village = Region.objects.select_related("parent").get(code="421223100201")
+    with django_assert_num_queries(0):
+        assert village.full_name() == "天城镇茅井村"
