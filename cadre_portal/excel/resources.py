@@ -174,6 +174,9 @@ class ExcelResource(resources.ModelResource):
     list_url_name = ""
     options_form_class = None
     import_note = ""
+    # The list page's table (``cadre_portal.lists.PortalTable``): an export whose
+    # parameters carry the list's ``sort`` comes out in the order the list shows.
+    list_table_class = None
 
     class Meta:
         abstract = True
@@ -251,6 +254,10 @@ class ExcelResource(resources.ModelResource):
         filterset_class = self.get_filterset_class()
         if filterset_class is not None and params is not None:
             qs = filterset_class(params, queryset=qs, **self.filterset_kwargs()).qs
+        if params is not None and self.list_table_class is not None and params.get("sort"):
+            from cadre_portal.lists import table_ordering
+
+            self._list_order = table_ordering(self.list_table_class, params.get("sort"))
         return qs
 
     def get_filterset_class(self):
@@ -376,7 +383,7 @@ class ExcelResource(resources.ModelResource):
         for column in self.export_columns():
             plan.append((column.cell_function(self.ctx), start, start + len(column.export_paths)))
             start += len(column.export_paths)
-        order = self.export_order()
+        order = getattr(self, "_list_order", None) or self.export_order()
         if order:
             queryset = queryset.order_by(*order)
         rows = queryset.values_list(*self.export_paths()).iterator(chunk_size=EXPORT_CHUNK)

@@ -15,11 +15,11 @@ def excel_buttons(context, key):
     cls = get(key)
     if cls is None or user is None:
         return {"can_import": False, "can_export": False}
-    query = request.GET.copy()
-    query.pop("page", None)
+    from cadre_portal.lists import export_query
+
     return {
         "registry": cls,
         "can_import": cls.can_import(user),
         "can_export": cls.can_export(user),
-        "query": query.urlencode(),
+        "query": export_query(request.GET),
     }
