@@ -27,6 +27,9 @@ def _code_tables_present(request):
     from cadre_portal.models import CodeItem
 
     seed_code_items(CodeItem)
+    from talents.codes import seed_talent_code_items
+
+    seed_talent_code_items(CodeItem)
 
 
 @pytest.fixture

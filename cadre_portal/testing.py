@@ -1,7 +1,8 @@
 """Builders shared by the test suites of every app (and the benchmarks).
 
 Personas: two townships with an officer each, county staff, a leader, a
-domain officer (education), an administrator.
+domain officer (education) and one for each other talent domain (医疗、农业、工业、
+文化), an administrator.
 """
 
 from __future__ import annotations
@@ -78,6 +79,20 @@ class Personas:
     leader: User
     domain_officer: User
     admin: User
+    medical_officer: User
+    agriculture_officer: User
+    industry_officer: User
+    culture_officer: User
+
+    def officer_of(self, domain: str) -> User:
+        """The domain officer of a talent domain (education is ``domain_officer``)."""
+        return {
+            "education": self.domain_officer,
+            "medical": self.medical_officer,
+            "agriculture": self.agriculture_officer,
+            "industry": self.industry_officer,
+            "culture": self.culture_officer,
+        }[domain]
 
 
 def make_personas() -> Personas:
@@ -90,4 +105,8 @@ def make_personas() -> Personas:
         leader=make_user("leader", Role.LEADER, tree.county, full_name="县领导"),
         domain_officer=make_user("edu", Role.DOMAIN_OFFICER, tree.county, domain="education", full_name="教育局干部"),
         admin=make_user("admin", Role.ADMIN, tree.county, full_name="系统管理员", is_staff=True, is_superuser=True),
+        medical_officer=make_user("med", Role.DOMAIN_OFFICER, tree.county, domain="medical", full_name="卫健局干部"),
+        agriculture_officer=make_user("agri", Role.DOMAIN_OFFICER, tree.county, domain="agriculture", full_name="农业农村局干部"),
+        industry_officer=make_user("ind", Role.DOMAIN_OFFICER, tree.county, domain="industry", full_name="经信局干部"),
+        culture_officer=make_user("cul", Role.DOMAIN_OFFICER, tree.county, domain="culture", full_name="文旅局干部"),
     )

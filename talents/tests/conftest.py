@@ -1,0 +1,1 @@
+"""Fixtures of the talents tests (personas come from the project conftest)."""
