@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from cadre_portal import codes
 from cadre_portal.models import Region
 from cadre_portal.people import name_search_q
-from reserves.models import PACE_GRACE_DAYS, REQUIRED_HOURS, Candidate, FollowUpVisit
+from reserves.models import Candidate, FollowUpVisit
 
 AGE_BANDS = [("-25", "25岁及以下"), ("26-30", "26-30岁"), ("31-35", "31-35岁"), ("36-40", "36-40岁"), ("41-", "41岁及以上")]
 YES = [("1", "是")]
@@ -74,10 +74,10 @@ class CandidateFilter(django_filters.FilterSet):
         return qs.filter(q)
 
     def filter_behind(self, qs, name, value):
-        # The list queryset already carries projected_hours (see views.candidate_list).
+        # The stored hours ledger: one indexed date comparison (see Candidate.hours_behind_from).
         if not value:
             return qs
-        return qs.filter(stage=Candidate.Stage.TRAINING, elapsed_days__gte=PACE_GRACE_DAYS, projected_hours__lt=REQUIRED_HOURS)
+        return qs.filter(stage=Candidate.Stage.TRAINING, hours_behind_from__lte=date.today())
 
     def filter_follow_up(self, qs, name, value):
         if not value:

@@ -14,6 +14,7 @@ the database (annotations, no Python loops).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -64,6 +65,28 @@ def add_months(day: date, months: int) -> date:
     return day + relativedelta(months=months)
 
 
+def hours_behind_from(hours, start: date | None, end: date | None, required: int = REQUIRED_HOURS) -> date | None:
+    """The first day on which a trainee with ``hours`` attended in the cycle
+    ``start``–``end`` counts as behind on hours if nothing more is attended; None
+    when they cannot fall behind (target met, or no cycle).
+
+    Behind means: at least ``PACE_GRACE_DAYS`` into the cycle, and the pace so far
+    projects fewer than ``required`` hours by its end, i.e. (whole days elapsed
+    ``e``, cycle days ``d``, hours ``h`` < ``required``) ``h * d / e < required``
+    ⟺ ``e > h * d / required`` ⟺ ``e >= floor(h * d / required) + 1``; past the
+    cycle end the projection is ``h`` itself, which the same day already covers.
+    Exact integer arithmetic on tenths of an hour, so lists, counts, reminders and
+    the guard agree to the day."""
+    if start is None or end is None or end <= start:
+        return None
+    tenths = int(Decimal(hours or 0) * 10)
+    if tenths >= required * 10:
+        return None
+    cycle_days = (end - start).days
+    pace_days = tenths * cycle_days // (required * 10) + 1
+    return start + timedelta(days=max(pace_days, PACE_GRACE_DAYS))
+
+
 # --- Candidate ----------------------------------------------------------------
 
 
@@ -78,19 +101,13 @@ class CandidateQuerySet(ScopedQuerySet):
         return self.filter(stage=Candidate.Stage.TRAINING)
 
     def with_hours(self):
-        """Annotate ``hours_done`` (sum of attendance) without joining rows into the main query."""
-        hours = (
-            Attendance.objects.filter(candidate=OuterRef("pk"))
-            .order_by()
-            .values("candidate")
-            .annotate(total=Sum("hours"))
-            .values("total")
-        )
-        return self.annotate(hours_done=Coalesce(Cast(Subquery(hours), FloatField()), Value(0.0)))
+        """Annotate ``hours_done``: the stored ledger (``hours_attended``), as a float."""
+        return self.annotate(hours_done=Cast(F("hours_attended"), FloatField()))
 
     def with_projection(self, as_of: date | None = None):
         """Annotate ``hours_done``, ``cycle_days``, ``elapsed_days`` and ``projected_hours``
-        (hours at the end of the cycle if the current pace holds)."""
+        (hours at the end of the cycle if the current pace holds): arithmetic on the
+        row's own columns, no subquery."""
         as_of = as_of or date.today()
         qs = self if "hours_done" in self.query.annotations else self.with_hours()
         qs = qs.annotate(
@@ -108,10 +125,10 @@ class CandidateQuerySet(ScopedQuerySet):
 
     def behind_on_hours(self, as_of: date | None = None):
         """Trainees at least a quarter into their cycle whose pace projects fewer than
-        150 hours by its end."""
-        return self.training().with_projection(as_of).filter(
-            elapsed_days__gte=PACE_GRACE_DAYS, projected_hours__lt=REQUIRED_HOURS
-        )
+        150 hours by its end: one indexed date comparison on the stored ledger
+        (``hours_behind_from``, see ``hours_behind_from()``), annotated with the projection."""
+        as_of = as_of or date.today()
+        return self.training().filter(hours_behind_from__lte=as_of).with_projection(as_of)
 
     def cycle_ending_within(self, days: int, as_of: date | None = None):
         as_of = as_of or date.today()
@@ -199,6 +216,11 @@ class Candidate(PersonFields):
     # Training cycle (周期培养)
     training_start = models.DateField("培养开始日期", null=True, blank=True)
     training_end = models.DateField("培养结束日期", null=True, blank=True)
+    # The hours ledger: derived data kept by reserves.workflow in the transaction that
+    # changes attendance or the cycle (``refresh_hours_ledger``); checked by
+    # ``manage.py check_reserves_ledger``. Lists filter and sort on these columns.
+    hours_attended = models.DecimalField("已完成集中学习学时", max_digits=6, decimal_places=1, default=Decimal("0"), editable=False)
+    hours_behind_from = models.DateField("学时进度落后起始日期", null=True, blank=True, editable=False)
     key_training_object = models.BooleanField("重点培养对象", default=False)
     key_training_since = models.DateField("列为重点培养对象日期", null=True, blank=True)
 
@@ -220,7 +242,11 @@ class Candidate(PersonFields):
         verbose_name = "村（社区）后备干部"
         verbose_name_plural = "村（社区）后备干部"
         ordering = ["village__path", "name", "pk"]
-        indexes = [models.Index(fields=["village", "stage"])]
+        indexes = [
+            models.Index(fields=["village", "stage"]),
+            models.Index(fields=["stage", "hours_behind_from"], name="candidate_behind_idx"),
+            models.Index(fields=["hours_attended", "id"], name="candidate_hours_idx"),
+        ]
         constraints = [
             # The database's own guarantee behind the workflow's duplicate check: one open
             # record per ID number in the whole installation.
@@ -267,6 +293,16 @@ class Candidate(PersonFields):
 
     def cycle_years_required(self) -> tuple[int, ...]:
         return CYCLE_APPRAISAL_YEARS
+
+    def set_hours_ledger(self, hours) -> None:
+        """Store ``hours`` attended and the pace date that follows from them and the cycle
+        (the workflow saves the two ledger fields)."""
+        self.hours_attended = Decimal(hours or 0)
+        self.hours_behind_from = hours_behind_from(self.hours_attended, self.training_start, self.training_end)
+
+    @property
+    def is_behind_on_hours(self) -> bool:
+        return self.stage == self.Stage.TRAINING and self.hours_behind_from is not None and self.hours_behind_from <= date.today()
 
 
 class Transition(models.Model):
@@ -344,6 +380,12 @@ class TrainingSession(models.Model):
         return f"{self.date.year}年第{(self.date.month - 1) // 3 + 1}季度"
 
 
+class AttendanceQuerySet(ScopedQuerySet):
+    def counted(self):
+        """The rows whose ``hours`` count towards the 150 (the hours ledger sums these)."""
+        return self
+
+
 class Attendance(models.Model):
     """Hours a trainee was credited for one session."""
 
@@ -352,7 +394,7 @@ class Attendance(models.Model):
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AttendanceQuerySet.as_manager()
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
 

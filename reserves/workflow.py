@@ -229,7 +229,65 @@ def village_counts(villages) -> dict[int, dict]:
 
 
 def hours_done(candidate: Candidate) -> Decimal:
-    return candidate.attendances.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+    """Hours attended in the cycle: the stored ledger (kept by ``refresh_hours_ledger``)."""
+    return candidate.hours_attended or Decimal("0")
+
+
+# --- the hours ledger ----------------------------------------------------------------------
+
+
+def attended_hours(candidate_ids) -> dict[int, Decimal]:
+    """What the attendance rows say each candidate attended (one grouped query)."""
+    rows = (
+        Attendance.objects.counted().filter(candidate_id__in=candidate_ids).order_by()
+        .values("candidate_id").annotate(total=Sum("hours")).values_list("candidate_id", "total")
+    )
+    return {pk: total or Decimal("0") for pk, total in rows}
+
+
+def refresh_hours_ledger(candidate_ids) -> int:
+    """Recompute the stored hours ledger (``hours_attended``, ``hours_behind_from``) of
+    these candidates from their attendance and cycle dates. Called by every workflow
+    function that changes attendance or a cycle, inside its transaction, so the ledger
+    commits with the change or not at all. Three queries whatever the number of
+    candidates; returns how many rows changed."""
+    ids = sorted({int(pk) for pk in candidate_ids})
+    if not ids:
+        return 0
+    sums = attended_hours(ids)
+    changed = []
+    rows = Candidate.objects.filter(pk__in=ids).values_list(
+        "pk", "training_start", "training_end", "hours_attended", "hours_behind_from"
+    )
+    for pk, start, end, old_hours, old_from in rows:
+        c = Candidate(pk=pk, training_start=start, training_end=end)
+        c.set_hours_ledger(sums.get(pk, Decimal("0")))
+        if (c.hours_attended, c.hours_behind_from) != (old_hours, old_from):
+            changed.append(c)
+    if changed:
+        Candidate.objects.bulk_update(changed, ["hours_attended", "hours_behind_from"], batch_size=500)
+    return len(changed)
+
+
+def ledger_mismatches(queryset=None, *, chunk: int = 5000):
+    """(candidate, stored hours, attended hours, stored date, expected date) for every
+    candidate whose stored ledger disagrees with its attendance (the check command)."""
+    qs = (queryset if queryset is not None else Candidate.objects.all()).order_by("pk")
+    last = 0
+    while True:
+        batch = list(qs.filter(pk__gt=last).only(
+            "pk", "name", "village_id", "training_start", "training_end", "hours_attended", "hours_behind_from"
+        )[:chunk])
+        if not batch:
+            return
+        sums = attended_hours([c.pk for c in batch])
+        for c in batch:
+            hours = sums.get(c.pk, Decimal("0"))
+            expected = Candidate(training_start=c.training_start, training_end=c.training_end)
+            expected.set_hours_ledger(hours)
+            if (c.hours_attended, c.hours_behind_from) != (expected.hours_attended, expected.hours_behind_from):
+                yield c, c.hours_attended, expected.hours_attended, c.hours_behind_from, expected.hours_behind_from
+        last = batch[-1].pk
 
 
 def submit_blockers(candidate: Candidate) -> list[str]:
@@ -427,7 +485,11 @@ def file_nomination(*, candidate: Candidate, by, opinion: str = "", on: date | N
     _check_stage(c, Action.FILE)
     c.training_start = on or date.today()
     c.training_end = add_months(c.training_start, 12 * CYCLE_YEARS)
-    return _move(c, Action.FILE, by=by, opinion=(opinion or "").strip() or "同意备案。", fields=("training_start", "training_end"))
+    c.set_hours_ledger(attended_hours([c.pk]).get(c.pk))
+    return _move(
+        c, Action.FILE, by=by, opinion=(opinion or "").strip() or "同意备案。",
+        fields=("training_start", "training_end", "hours_attended", "hours_behind_from"),
+    )
 
 
 @atomic_write
@@ -638,6 +700,7 @@ def _bulk_insert(candidates: list[Candidate], *, stage: str, by, action: str, no
         if c.nominated_by_id is None:
             c.nominated_by_id = by.pk
         c.fill_derived_fields()
+        c.set_hours_ledger(0)  # new records have no attendance yet
     try:
         with transaction.atomic():
             created = bulk_insert_with_history(candidates, Candidate, user=by)
@@ -715,12 +778,16 @@ def record_attendance(*, session: TrainingSession, candidates, by, replace: bool
         invited = set(session.trainees.filter(pk__in=pks).values_list("pk", flat=True))
         if pks - invited:
             raise WorkflowError("所选人员中有不在本次培训指定参训名单内的人员。")
+    touched = set()
     if replace:
-        Attendance.objects.filter(session=session, candidate__in=visible).exclude(candidate__in=pks).delete()
+        dropped = Attendance.objects.filter(session=session, candidate__in=visible).exclude(candidate__in=pks)
+        touched |= set(dropped.values_list("candidate_id", flat=True))
+        dropped.delete()
     existing = set(Attendance.objects.filter(session=session, candidate__in=pks).values_list("candidate_id", flat=True))
     new = [Attendance(session=session, candidate_id=pk, hours=session.hours, recorded_by=by) for pk in sorted(pks - existing)]
     if new:
         bulk_create_with_history(new, Attendance, default_user=by)
+    refresh_hours_ledger(touched | {a.candidate_id for a in new})
     audit.record(
         AuditEvent.Kind.OTHER, user=by, summary=f"登记培训出勤：{session}（{len(pks)} 人）", session=session.pk, count=len(pks)
     )
