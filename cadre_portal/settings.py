@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cadre_portal",
     "cadre_portal.notifications",
     "cadre_portal.excel",
+    "cadre_portal.figures",
     "reserves",
     "youth_cadres",
     "talents",
@@ -286,6 +287,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 if TESTING:
     # Fast hashing keeps persona creation cheap; never used outside tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The last village 两委 换届 (the start of the "本届" period of the figures).
+TERM_START = os.environ.get("TERM_START", "2026-01-01")
 
 # The portal's address as users reach it, for links in reminder e-mails.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")

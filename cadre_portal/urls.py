@@ -18,6 +18,7 @@ urlpatterns = [
     path("regions/", views.region_tree, name="region_tree"),
     path("notifications/", include("cadre_portal.notifications.urls")),
     path("excel/", include("cadre_portal.excel.urls")),
+    path("figures/", include("cadre_portal.figures.urls")),
     path("reserves/", include("reserves.urls")),
     path("youth/", include("youth_cadres.urls")),
     path("talents/", include("talents.urls")),

@@ -1,0 +1,1 @@
+"""The figures registry: every number a leader reads, declared once (see ``registry``)."""

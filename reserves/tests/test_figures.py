@@ -1,0 +1,63 @@
+"""The reserves' figures: stock figures read the transition history, flows their own dates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from unittest import mock
+
+from cadre_portal.figures import compute, periods
+from cadre_portal.figures.periods import Period
+from reserves.tests import builders
+from reserves.tests.figures_world import build
+
+
+def _history_only():
+    """Make every period read the transition history, even one ending today."""
+    return mock.patch.object(Period, "is_current", new=property(lambda self: False))
+
+
+def test_stock_figures_as_of_today_agree_with_the_transition_history(personas):
+    build(personas)
+    today = periods.preset(periods.THIS_YEAR)
+    keys = ["reserves.pipeline", "reserves.active", "reserves.pool_size", "reserves.village_size", "reserves.training_hours"]
+    stored = {k: compute.breakdown(k, personas.county_staff, today).as_table()["rows"] for k in keys}
+    with _history_only():
+        history = {k: compute.breakdown(k, personas.county_staff, today).as_table()["rows"] for k in keys}
+    assert history == stored
+
+
+def test_a_stage_is_counted_where_the_person_stood_on_the_day(personas):
+    c = builders.training(personas)
+    before = periods.make_range(date.today() - timedelta(days=30), date.today() - timedelta(days=1))
+    assert compute.value("reserves.active", personas.county_staff, before).value == 0
+    assert compute.value("reserves.active", personas.county_staff, periods.preset(periods.THIS_YEAR)).value == 1
+    assert c.stage == "training"
+
+
+def test_appointments_count_people_once_on_their_first_appointment_in_the_period(personas):
+    build(personas)
+    this_year = periods.preset(periods.THIS_YEAR)
+    three_years = periods.preset(periods.THREE_YEARS)
+    assert compute.value("reserves.appointed", personas.county_staff, this_year).value == 1
+    assert compute.value("reserves.appointed", personas.county_staff, three_years).value == 2
+
+
+def test_a_township_officer_counts_only_their_township(personas):
+    build(personas)
+    p = periods.preset(periods.THREE_YEARS)
+    a = compute.value("reserves.appointed", personas.officer_a, p).value
+    b = compute.value("reserves.appointed", personas.officer_b, p).value
+    assert (a, b, compute.value("reserves.appointed", personas.county_staff, p).value) == (1, 1, 2)
+
+
+def test_a_domain_officer_gets_no_reserves_number_at_all(personas):
+    build(personas)
+    result = compute.value("reserves.village_size", personas.domain_officer, periods.preset(periods.THIS_YEAR))
+    assert (result.allowed, result.value) == (False, None)
+
+
+def test_training_hours_are_banded_against_150(personas):
+    build(personas)
+    table = compute.breakdown("reserves.training_hours", personas.county_staff, periods.preset(periods.THIS_YEAR))
+    bands = dict(table.as_table()["rows"])
+    assert bands["已满150学时"] == 1 and bands["不足30学时"] == 2
