@@ -10,7 +10,7 @@ import pytest
 # before Playwright starts, so at import time rather than in a fixture.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from cadre_portal.testing import make_personas  # noqa: E402
+from cadre_portal.testing import make_personas, make_unit_contacts  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +40,12 @@ def personas(db):
 @pytest.fixture
 def tree(personas):
     return personas.tree
+
+
+@pytest.fixture
+def unit_contacts(personas):
+    """Two units with a unit contact (单位干部联络员) each; see cadre_portal.testing."""
+    return make_unit_contacts(personas.tree)
 
 
 def _client_for(client_factory, user):

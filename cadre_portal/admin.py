@@ -38,19 +38,19 @@ class UnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, BaseUserAdmin, SimpleHistoryAdmin):
-    list_display = ("username", "full_name", "role", "region", "domain", "is_active", "last_login")
+    list_display = ("username", "full_name", "role", "region", "domain", "unit", "is_active", "last_login")
     list_filter = ("role", "domain", "is_active")
     search_fields = ("username", "full_name", "phone")
-    raw_id_fields = ("region",)
+    raw_id_fields = ("region", "unit")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("full_name", "title", "phone", "email")}),
-        ("角色与数据范围", {"fields": ("role", "region", "domain")}),
+        ("角色与数据范围", {"fields": ("role", "region", "domain", "unit")}),
         ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("重要日期", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "region", "domain", "password1", "password2")}),
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "region", "domain", "unit", "password1", "password2")}),
     )
 
 

@@ -22,12 +22,14 @@ def client_ip(request) -> str | None:
 
 
 def record(kind: str, *, user=None, summary: str, request=None, region=None, username: str = "", **detail) -> AuditEvent:
-    """Write one audit entry. ``region`` defaults to the acting user's scope node,
-    so the audit page can be scoped like every other list."""
+    """Write one audit entry. ``region`` defaults to the acting user's scope node
+    (a unit contact's: their unit's region), so the audit page can be scoped like
+    every other list."""
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     if region is None and user is not None:
-        region = user.region if user.region_id else None
+        # A unit contact has no region: their entries belong where their unit is.
+        region = user.region if user.region_id else (user.unit.region if getattr(user, "unit_id", None) else None)
     return AuditEvent.objects.create(
         kind=kind,
         user=user,

@@ -149,6 +149,15 @@ class Unit(models.Model):
 
     scope_region_field = "region"
     scope_domain_field = "domain"
+    scope_unit_field = "self"
+
+    class Team(models.TextChoices):
+        """The three teams (三支队伍) across which young cadres are appointed.
+        Derived from ``kind`` (never typed): see ``TEAM_KINDS``."""
+
+        ORGAN = "organ", "机关"
+        INSTITUTION = "institution", "事业"
+        ENTERPRISE = "enterprise", "企业"
 
     class Meta:
         verbose_name = "单位"
@@ -160,6 +169,39 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def team(self) -> str:
+        """机关 / 事业 / 企业 code of this unit, or "" for units outside the three teams."""
+        return KIND_TEAM.get(self.kind, "")
+
+    @property
+    def team_label(self) -> str:
+        return Unit.Team(self.team).label if self.team else ""
+
+    @staticmethod
+    def team_q(team: str, prefix: str = "") -> models.Q:
+        """Filter for units of one team, e.g. ``Cadre.objects.filter(Unit.team_q("organ", "unit__"))``."""
+        return models.Q(**{f"{prefix}kind__in": TEAM_KINDS.get(team, ())})
+
+    @staticmethod
+    def team_case(prefix: str = "") -> models.Case:
+        """The team as an SQL expression, for grouping counts in the database."""
+        return models.Case(
+            *[models.When(**{f"{prefix}kind__in": kinds}, then=models.Value(team)) for team, kinds in TEAM_KINDS.items()],
+            default=models.Value(""),
+            output_field=models.CharField(),
+        )
+
+
+# 三支队伍: which unit kinds form each team. Party and government organs (incl. 群团 and
+# 参公 bodies) are 机关; public institutions 事业; state and private enterprises 企业.
+TEAM_KINDS = {
+    Unit.Team.ORGAN: (Unit.Kind.PARTY_GOV,),
+    Unit.Team.INSTITUTION: (Unit.Kind.INSTITUTION,),
+    Unit.Team.ENTERPRISE: (Unit.Kind.STATE_ENTERPRISE, Unit.Kind.ENTERPRISE),
+}
+KIND_TEAM = {kind: team for team, kinds in TEAM_KINDS.items() for kind in kinds}
+
 
 class Role(models.TextChoices):
     TOWNSHIP_OFFICER = "township_officer", "乡镇组织委员"
@@ -167,6 +209,7 @@ class Role(models.TextChoices):
     DOMAIN_OFFICER = "domain_officer", "行业主管部门干部"
     LEADER = "leader", "县领导"
     ADMIN = "admin", "系统管理员"
+    UNIT_CONTACT = "unit_contact", "单位干部联络员"
 
 
 class PortalUserManager(UserManager.from_queryset(ScopedQuerySet)):
@@ -174,8 +217,8 @@ class PortalUserManager(UserManager.from_queryset(ScopedQuerySet)):
 
 
 class User(AbstractUser):
-    """A portal user. Role and scope (a region node, plus a domain for domain officers)
-    decide what they see and may do; see ``cadre_portal.scope``."""
+    """A portal user. Role and scope (a region node, plus a domain for domain officers;
+    one unit for a unit contact) decide what they see and may do; see ``cadre_portal.scope``."""
 
     full_name = models.CharField("姓名", max_length=32, blank=True)
     role = models.CharField("角色", max_length=24, choices=Role.choices, default=Role.TOWNSHIP_OFFICER)
@@ -184,6 +227,10 @@ class User(AbstractUser):
         help_text="用户可见的区划：该节点及其下级全部区划。",
     )
     domain = models.CharField("行业领域", max_length=16, choices=Domain.choices, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="联络单位", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts",
+        help_text="单位干部联络员只能看到并填报本单位干部的信息。",
+    )
     phone = models.CharField("手机号码", max_length=20, blank=True)
     title = models.CharField("职务", max_length=64, blank=True)
 
@@ -211,7 +258,15 @@ class User(AbstractUser):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        if self.role != Role.ADMIN and not self.is_superuser and self.region_id is None:
+        if self.role == Role.UNIT_CONTACT:
+            # A unit contact's scope is their unit and nothing else: no region, no domain.
+            if self.unit_id is None:
+                errors["unit"] = "单位干部联络员须选择所联络的单位。"
+            if self.region_id is not None:
+                errors["region"] = "单位干部联络员的数据范围为所联络的单位，不需选择区划。"
+        elif self.unit_id is not None:
+            errors["unit"] = "只有单位干部联络员需要选择联络单位。"
+        if self.role not in (Role.ADMIN, Role.UNIT_CONTACT) and not self.is_superuser and self.region_id is None:
             errors["region"] = "请选择该用户的数据范围（区划）。"
         if self.role == Role.TOWNSHIP_OFFICER and self.region_id and self.region.level != Region.Level.TOWNSHIP:
             errors["region"] = "乡镇组织委员的数据范围应为一个乡镇（街道）。"
@@ -242,6 +297,10 @@ class User(AbstractUser):
     @property
     def is_portal_admin(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
+
+    @property
+    def is_unit_contact(self) -> bool:
+        return self.role == Role.UNIT_CONTACT
 
     @property
     def is_read_only(self) -> bool:

@@ -2,7 +2,9 @@
 
 Personas: two townships with an officer each, county staff, a leader, a
 domain officer (education) and one for each other talent domain (医疗、农业、工业、
-文化), an administrator.
+文化), an administrator; and, separately (``make_unit_contacts``, fixture
+``unit_contacts``), two units — a county department and a township government —
+with a unit contact each.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cadre_portal import idcard
-from cadre_portal.models import Region, Role, User
+from cadre_portal.models import Region, Role, Unit, User
 
 PASSWORD = "Test-pass-2026"
 _seq = itertools.count(1)
@@ -95,6 +97,11 @@ class Personas:
         }[domain]
 
 
+def make_unit(name: str, region: Region, kind: str = Unit.Kind.PARTY_GOV, **extra) -> Unit:
+    unit, _ = Unit.objects.get_or_create(region=region, name=name, defaults={"kind": kind, **extra})
+    return unit
+
+
 def make_personas() -> Personas:
     tree = make_region_tree()
     return Personas(
@@ -109,4 +116,26 @@ def make_personas() -> Personas:
         agriculture_officer=make_user("agri", Role.DOMAIN_OFFICER, tree.county, domain="agriculture", full_name="农业农村局干部"),
         industry_officer=make_user("ind", Role.DOMAIN_OFFICER, tree.county, domain="industry", full_name="经信局干部"),
         culture_officer=make_user("cul", Role.DOMAIN_OFFICER, tree.county, domain="culture", full_name="文旅局干部"),
+    )
+
+
+@dataclass
+class UnitContacts:
+    """Two units — a county department (机关, county node) and a township government
+    (in township A) — with a unit contact (单位干部联络员) each."""
+
+    unit_a: Unit
+    unit_b: Unit
+    contact_a: User
+    contact_b: User
+
+
+def make_unit_contacts(tree: RegionTree) -> UnitContacts:
+    unit_a = make_unit("崇阳县发展和改革局", tree.county)
+    unit_b = make_unit("崇阳县天城镇人民政府", tree.township_a)
+    return UnitContacts(
+        unit_a=unit_a,
+        unit_b=unit_b,
+        contact_a=make_user("contact_a", Role.UNIT_CONTACT, None, unit=unit_a, full_name="发改局干部联络员"),
+        contact_b=make_user("contact_b", Role.UNIT_CONTACT, None, unit=unit_b, full_name="天城镇政府干部联络员"),
     )

@@ -9,8 +9,14 @@ class ReservesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cadre_portal import identity
         from cadre_portal.navigation import register_home_panel, register_menu
         from reserves import panels
+
+        identity.register(
+            "reserves", label="村（社区）后备干部", model="reserves.Candidate", url_name="reserves:detail",
+            describe=lambda c: f"{c.village.full_name} · {c.get_stage_display()}", select_related=("village__parent",),
+        )
 
         officer, county, leader, admin = "township_officer", "county_staff", "leader", "admin"
         register_menu("后备干部名册", "reserves:list", roles=(officer, county, leader, admin), section=SECTION, order=100)
