@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from cadre_portal import bounds
 from cadre_portal.scope import ScopedQuerySet
 
 
@@ -50,6 +51,8 @@ class Region(models.Model):
     )
     path = models.CharField("路径", max_length=255, db_index=True, editable=False)
     sort_order = models.PositiveIntegerField("排序", default=0)
+
+    field_ranges = bounds.Bounds(level=(1, 5), sort_order=bounds.SORT_ORDER)
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -143,6 +146,8 @@ class Unit(models.Model):
     domain = models.CharField("所属领域", max_length=16, choices=Domain.choices, blank=True)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
+
+    field_ranges = bounds.Bounds(sort_order=bounds.SORT_ORDER)
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -326,6 +331,8 @@ class CodeItem(models.Model):
     is_active = models.BooleanField("启用", default=True)
     # For graded sets: does this value count as a pass (e.g. 不合格 does not).
     is_passing = models.BooleanField("视为合格", default=True)
+
+    field_ranges = bounds.Bounds(sort_order=bounds.SORT_ORDER)
 
     history = HistoricalRecords()
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from cadre_portal import codes, idcard
+from cadre_portal import bounds, codes, idcard
 from cadre_portal.pinyin import search_keys
 
 
@@ -46,6 +46,8 @@ class PersonFields(models.Model):
     native_place = models.CharField("籍贯", max_length=64, blank=True)
     name_initials = models.CharField("姓名拼音首字母", max_length=32, blank=True, db_index=True, editable=False)
     name_pinyin = models.CharField("姓名全拼", max_length=128, blank=True, editable=False)
+
+    field_ranges = bounds.Bounds(birth_date=bounds.BIRTH_DATE)
 
     class Meta:
         abstract = True

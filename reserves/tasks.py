@@ -6,12 +6,14 @@ from celery import shared_task
 from django.urls import reverse
 
 from cadre_portal.models import Role
+from cadre_portal.notifications import outbox
 
 # Who hears about a decision: the county for what townships send up, the township for the answers.
 _TO_COUNTY = {"submit", "committee"}
 _TO_TOWNSHIP = {"file", "return", "reject", "final_file", "final_return", "admit", "appoint"}
 
 
+@outbox.handler("reserves.notify_transition", label="后备干部流程通知")
 @shared_task
 def notify_transition(transition_pk: int) -> int:
     """Tell the other side of a decision about it in their notification centre

@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from cadre_portal import audit
 from cadre_portal.bulk import build, bulk_insert_with_history
 from cadre_portal.models import AuditEvent, Region, Role
+from cadre_portal.notifications import outbox
 from cadre_portal.scope import region_in_scope
 from reserves.models import (
     CYCLE_APPRAISAL_YEARS,
@@ -174,14 +175,15 @@ def _record(candidate: Candidate, *, from_stage: str, action: str, by, opinion: 
         from_stage=from_stage,
         to_stage=candidate.stage,
     )
-    transaction.on_commit(lambda pk=row.pk: _after_commit(pk))
+    _after_commit(row)
     return row
 
 
-def _after_commit(transition_pk: int) -> None:
-    from reserves.tasks import notify_transition
-
-    notify_transition.delay(transition_pk)
+def _after_commit(row: Transition) -> None:
+    """The transition's follow-up (telling the other side) is written to the outbox in
+    this same transaction and delivered once it commits, or by the sweep if that fails:
+    a committed decision never loses its notification (``cadre_portal.notifications.outbox``)."""
+    outbox.enqueue("reserves.notify_transition", transition_pk=row.pk)
 
 
 def _move(candidate: Candidate, key: str, *, by, opinion: str = "", fields: tuple[str, ...] = ()) -> Transition:

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from cadre_portal.notifications import registry
-from cadre_portal.notifications.models import Delivery, Notification, Reminder, ReminderSetting
+from cadre_portal.notifications import outbox, registry
+from cadre_portal.notifications.models import Delivery, Notification, OutboxMessage, Reminder, ReminderSetting
 
 
 @admin.register(ReminderSetting)
@@ -97,3 +97,40 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_filter = ("channel", "outcome")
     search_fields = ("recipient__username", "address", "error")
     list_select_related = ("recipient",)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Follow-up work of committed actions: what is pending, what failed and why.
+    A failed message can be queued again once its cause is fixed."""
+
+    list_display = ("created_at", "handler_text", "state", "attempts", "available_at", "done_at", "error_text")
+    list_filter = ("state",)
+    search_fields = ("handler", "last_error")
+    fields = ("handler_text", "kwargs", "state", "attempts", "created_at", "available_at", "dispatched_at",
+              "locked_until", "done_at", "last_error")
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+    actions = ["requeue"]
+
+    @admin.display(description="任务", ordering="handler")
+    def handler_text(self, obj):
+        return obj.handler_label
+
+    @admin.display(description="最近错误")
+    def error_text(self, obj):
+        return (obj.last_error or "")[:80]
+
+    @admin.action(description="重新投递所选任务")
+    def requeue(self, request, queryset):
+        from cadre_portal.audit import record
+        from cadre_portal.models import AuditEvent
+
+        ids = list(queryset.values_list("pk", flat=True))
+        count = outbox.requeue(ids)
+        record(AuditEvent.Kind.OTHER, user=request.user, request=request,
+               summary=f"重新投递后续任务 {count} 条", messages=ids[:200], count=count)
+        self.message_user(request, f"已重新排队 {count} 条后续任务，将在一分钟内投递。")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,8 +11,11 @@ def _sync_after_migrate(sender, using="default", **kwargs):
         return
     from cadre_portal.notifications import services
 
+    from cadre_portal.notifications import schedule
+
     services.ensure_settings()
     services.sync_periodic_tasks()
+    schedule.sync()
 
 
 class NotificationsConfig(AppConfig):
@@ -22,9 +25,11 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cadre_portal.notifications import navigation
+        from cadre_portal.notifications import navigation, outbox, schedule
 
         navigation.register()
+        schedule.register(outbox.SWEEP_TASK, "后续任务投递与巡检（每分钟）", every=60,
+                          description="投递发件箱中待处理的后续任务（通知、导入等），补发丢失的提醒分发，并运行各模块的巡检。")
         # The reserves' reminder kinds, once the reserves app has its models.
         if apps.is_installed("reserves"):
             try:

@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cadre_portal import bounds
 from cadre_portal.scope import ScopedQuerySet
 
 month_day = RegexValidator(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "请按“月-日”填写，例如 11-15。")
@@ -40,6 +41,8 @@ class ReminderSetting(models.Model):
     )
     window_end = models.CharField("结束日期（月-日）", max_length=5, blank=True, validators=[month_day])
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    field_ranges = bounds.Bounds(lead_days=bounds.DAYS_AHEAD)
 
     history = HistoricalRecords()
 
@@ -120,6 +123,9 @@ class Reminder(models.Model):
     created_at = models.DateTimeField("生成时间", default=timezone.now, db_index=True)
     dispatched_at = models.DateTimeField("分发时间", null=True, blank=True)
     recipient_count = models.PositiveIntegerField("接收人数", default=0)
+
+    field_ranges = bounds.Bounds(remind_on=bounds.EVENT_DATE, due_date=bounds.EVENT_DATE,
+                                 recipient_count=(0, 1_000_000))
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -229,6 +235,8 @@ class Delivery(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
 
+    field_ranges = bounds.Bounds(attempts=(0, 100))
+
     history = HistoricalRecords()
 
     class Meta:
@@ -239,3 +247,69 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}：{self.get_outcome_display()}"
+
+
+class OutboxMessage(models.Model):
+    """Follow-up work written in the same transaction as the action that causes it
+    (see ``cadre_portal.notifications.outbox``): delivered after commit, or by the
+    sweep when that failed, so a committed action never loses its consequences."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待处理"
+        DONE = "done", "已完成"
+        FAILED = "failed", "处理失败"
+
+    handler = models.CharField("任务", max_length=100)
+    kwargs = models.JSONField("参数", default=dict, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField("创建时间", default=timezone.now, db_index=True)
+    available_at = models.DateTimeField("可处理时间", default=timezone.now)
+    dispatched_at = models.DateTimeField("最近分发时间", null=True, blank=True)
+    locked_until = models.DateTimeField("处理租约到期", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    last_error = models.TextField("最近错误", blank=True)
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    field_ranges = bounds.Bounds(attempts=(0, 1000))
+
+    class Meta:
+        verbose_name = "后续任务"
+        verbose_name_plural = "后续任务（发件箱）"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweep reads only pending rows: a partial index stays small however
+            # many done rows the table keeps.
+            models.Index(fields=["available_at", "id"], condition=models.Q(state="pending"), name="outbox_pending"),
+            models.Index(fields=["state", "done_at"], name="outbox_state_done"),
+        ]
+
+    def __str__(self) -> str:
+        from cadre_portal.notifications.outbox import handler_label
+
+        return f"{handler_label(self.handler)} #{self.pk}"
+
+    @property
+    def handler_label(self) -> str:
+        from cadre_portal.notifications.outbox import handler_label
+
+        return handler_label(self.handler)
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran (``beat``: the outbox sweep that beat fires
+    every minute). ``/healthz`` reports it."""
+
+    key = models.CharField("名称", max_length=32, primary_key=True)
+    at = models.DateTimeField("最近运行时间")
+    detail = models.JSONField("详情", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "定时任务心跳"
+        verbose_name_plural = "定时任务心跳"
+
+    def __str__(self) -> str:
+        return self.key
+
+    @classmethod
+    def beat(cls, key: str, **detail) -> None:
+        cls.objects.update_or_create(key=key, defaults={"at": timezone.now(), "detail": detail})

@@ -123,39 +123,61 @@ def _create_once(kind, item) -> Reminder | None:
 
 
 def _requeue_stalled(kind_key: str) -> int:
+    return requeue_stalled(kind_key)
+
+
+def requeue_stalled(kind_key: str | None = None) -> int:
+    """Queue again the dispatch of reminders (of one kind, or all) that were never
+    dispatched, and the e-mails whose task was lost. Run by every scan of a kind and
+    by the outbox sweep (every minute under beat)."""
     from cadre_portal.notifications import tasks
 
     now = timezone.now()
     count = 0
-    stalled_reminders = Reminder.objects.filter(
-        kind=kind_key, dispatched_at__isnull=True, created_at__lt=now - STALLED_DISPATCH_AFTER
-    ).values_list("pk", flat=True)
-    for pk in stalled_reminders:
-        _enqueue(tasks.dispatch_reminder, pk)
-        count += 1
+    stalled_reminders = Reminder.objects.filter(dispatched_at__isnull=True, created_at__lt=now - STALLED_DISPATCH_AFTER)
     stalled_emails = Delivery.objects.filter(
-        notification__reminder__kind=kind_key,
         channel=Delivery.Channel.EMAIL,
         outcome__in=[Delivery.Outcome.PENDING, Delivery.Outcome.RETRYING],
         updated_at__lt=now - STALLED_EMAIL_AFTER,
-    ).values_list("pk", flat=True)
-    for pk in stalled_emails:
+    )
+    if kind_key is not None:
+        stalled_reminders = stalled_reminders.filter(kind=kind_key)
+        stalled_emails = stalled_emails.filter(notification__reminder__kind=kind_key)
+    for pk in stalled_reminders.values_list("pk", flat=True):
+        _enqueue(tasks.dispatch_reminder, pk)
+        count += 1
+    for pk in stalled_emails.values_list("pk", flat=True):
         _enqueue(tasks.send_email, pk)
         count += 1
     return count
 
 
-def trigger_scan(*, user, request=None, kinds: list[str] | None = None) -> list[str]:
-    """The "立即扫描" button: queue a scan of every enabled kind (or the given ones)."""
-    from cadre_portal.notifications import tasks
+@dataclass
+class ScanRequest:
+    """What the "立即扫描" button did: the kinds asked for and how the outbox handed them over."""
+
+    keys: list[str]
+    dispatch: object  # outbox.DispatchResult
+
+    @property
+    def broker_down(self) -> bool:
+        return self.dispatch.broker_down
+
+
+def trigger_scan(*, user, request=None, kinds: list[str] | None = None) -> ScanRequest:
+    """The "立即扫描" button: one outbox message per enabled kind (or the given
+    ones), written with the audit entry, then handed to the workers. With the
+    broker down the scans stay queued in the outbox (the sweep runs them once it
+    is back) and the result says so."""
+    from cadre_portal.notifications import outbox
 
     keys = kinds or enabled_kind_keys()
-    # The audit page shows the detail to users: labels, never kind keys.
-    record(AuditEvent.Kind.REMINDER_SCAN, user=user, request=request,
-           summary="手动触发提醒扫描：" + "、".join(registry.label_for(k) for k in keys))
-    for key in keys:
-        _enqueue(tasks.scan_reminders, key)
-    return keys
+    with transaction.atomic():
+        # The audit page shows the detail to users: labels, never kind keys.
+        record(AuditEvent.Kind.REMINDER_SCAN, user=user, request=request,
+               summary="手动触发提醒扫描：" + "、".join(registry.label_for(k) for k in keys))
+        messages = [outbox.enqueue("notifications.scan_reminders", kind=key, dispatch=False) for key in keys]
+    return ScanRequest(keys=keys, dispatch=outbox.dispatch(messages))
 
 
 def enabled_kind_keys() -> list[str]:

@@ -114,9 +114,17 @@ def trigger_scan(request):
     kind = request.POST.get("kind", "")
     if kind and kind not in registry.keys():
         kind = ""
-    keys = services.trigger_scan(user=request.user, request=request, kinds=[kind] if kind else None)
-    if keys:
-        messages.success(request, f"已触发 {len(keys)} 类提醒的扫描，新的提醒将在扫描完成后出现在“已发送”列表中。")
-    else:
+    scan = services.trigger_scan(user=request.user, request=request, kinds=[kind] if kind else None)
+    if not scan.keys:
         messages.info(request, "没有启用的提醒类型。")
+    elif scan.broker_down:
+        messages.warning(
+            request,
+            f"消息队列（Redis）暂时无法连接，{len(scan.keys)} 类提醒的扫描已登记，未能立即执行；"
+            "连接恢复后将自动执行，无需重复点击。如长时间未恢复，请联系系统管理员。",
+        )
+    elif scan.dispatch.failed:
+        messages.warning(request, "部分提醒扫描执行出错，已登记稍后自动重试；如持续出错，请联系系统管理员。")
+    else:
+        messages.success(request, f"已触发 {len(scan.keys)} 类提醒的扫描，新的提醒将在扫描完成后出现在“已发送”列表中。")
     return redirect("notifications:reminders")

@@ -11,6 +11,8 @@ OUR_APPS = {"cadre_portal", "reserves", "youth_cadres", "talents", "notification
 EXEMPT = {
     "cadre_portal.AuditEvent",  # the audit log itself, never edited
     "excel.ImportJob",  # an upload in progress, deleted after confirm/cancel/expiry; audited as an import
+    "notifications.OutboxMessage",  # a queued follow-up of an action already recorded (its transition, its audit entry)
+    "notifications.Heartbeat",  # a timestamp overwritten every minute
 }
 
 

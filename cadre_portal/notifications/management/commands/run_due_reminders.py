@@ -41,3 +41,10 @@ class Command(BaseCommand):
             else:
                 tasks.scan_reminders.delay(key)
                 self.stdout.write(f"{label}：已提交扫描任务")
+        if eager:
+            # No beat without a broker: deliver what the outbox still holds, too.
+            from cadre_portal.notifications import outbox
+
+            swept = outbox.sweep()
+            if swept.due:
+                self.stdout.write(f"后续任务：投递 {swept.due} 条")
