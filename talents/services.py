@@ -59,8 +59,9 @@ def normalize_talent(talent: Talent) -> None:
         talent.plan_line = None
 
 
-def talent_problems(talent: Talent) -> dict[str, str]:
-    """What is wrong with a talent about to be saved (empty when nothing is)."""
+def talent_problems(talent: Talent, *, check_duplicate: bool = True) -> dict[str, str]:
+    """What is wrong with a talent about to be saved (empty when nothing is). Imports
+    pass ``check_duplicate=False``: they match resident IDs for the whole file at once."""
     domain = domains.get(talent.domain)
     label = domain.label
     problems: dict[str, str] = {}
@@ -90,7 +91,7 @@ def talent_problems(talent: Talent) -> dict[str, str]:
             problems["recruited_on"] = "招引日期不能早于出生日期。"
     if talent.plan_line_id:
         problems.update(plan_line_problems(talent))
-    if talent.id_number:
+    if check_duplicate and talent.id_number:
         clash = Talent.objects.filter(domain=talent.domain, id_number=talent.id_number).exclude(pk=talent.pk).first()
         if clash is not None:
             problems["id_number"] = DUPLICATE_MESSAGE.format(name=clash.name)
@@ -195,7 +196,7 @@ def add_support(*, talent_pk: int, support: Support, by) -> Support:
 # --- platforms ---------------------------------------------------------------------------------------
 
 
-def platform_problems(platform: Platform) -> dict[str, str]:
+def platform_problems(platform: Platform, *, check_duplicate: bool = True) -> dict[str, str]:
     domain = domains.get(platform.domain)
     problems: dict[str, str] = {}
     if platform.kind and platform.kind not in domain.platform_kinds:
@@ -206,7 +207,7 @@ def platform_problems(platform: Platform) -> dict[str, str]:
         problems["leader"] = f"领衔人须为{domain.label}领域人才库中的人才。"
     if platform.established_on and platform.established_on > date.today():
         problems["established_on"] = "设立日期不能晚于今天。"
-    if platform.name and Platform.objects.filter(domain=platform.domain, name=platform.name).exclude(pk=platform.pk).exists():
+    if check_duplicate and platform.name and Platform.objects.filter(domain=platform.domain, name=platform.name).exclude(pk=platform.pk).exists():
         problems["name"] = "本领域已有同名平台。"
     return problems
 
