@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cadre_portal.notifications",
     "cadre_portal.excel",
     "cadre_portal.figures",
+    "cadre_portal.dashboards",
     "reserves",
     "youth_cadres",
     "talents",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("cadre_portal.notifications.urls")),
     path("excel/", include("cadre_portal.excel.urls")),
     path("figures/", include("cadre_portal.figures.urls")),
+    path("dashboards/", include("cadre_portal.dashboards.urls")),
     path("reserves/", include("reserves.urls")),
     path("youth/", include("youth_cadres.urls")),
     path("talents/", include("talents.urls")),

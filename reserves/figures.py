@@ -102,7 +102,10 @@ def active_as_of(user, period):
 
 
 def hours_then(period):
-    """Hours attended in sessions up to the period's end."""
+    """Hours attended in sessions up to the period's end: the stored ledger
+    (``hours_attended``, kept by the workflow) when that is today."""
+    if period.is_current:
+        return F("hours_attended")
     attended = (
         Attendance.objects.filter(candidate=OuterRef("pk"), session__date__lte=period.as_of)
         .order_by().values("candidate").annotate(total=Sum("hours")).values("total")
@@ -344,3 +347,16 @@ register_chart(Chart("reserves.pool_readiness", "换届人选准备：各乡镇�
                      type="stacked", section=SECTION, order=50, alarm=("0",)))
 register_chart(Chart("reserves.appointed", "选拔任用后备干部", "reserves.appointed", type="bar", section=SECTION, order=60))
 register_chart(Chart("reserves.promoted", "优先选拔进入乡镇领导班子", "reserves.promoted_township_leadership", type="bar", section=SECTION, order=70))
+
+# Number tiles at the top of the section.
+for order, (key, title) in enumerate([
+    ("reserves.active", "在册后备干部"),
+    ("reserves.pool_size", "储备库人数"),
+    ("reserves.appointed", "选拔任用后备干部"),
+    ("reserves.promoted_township_leadership", "进入乡镇领导班子"),
+    ("reserves.hours_completed", f"已满{REQUIRED_HOURS}学时"),
+    ("reserves.training_hours_total", "集中培训完成学时"),
+    ("reserves.nominated", "新推荐"),
+    ("reserves.admitted_to_pool", "新纳入储备库"),
+]):
+    register_chart(Chart(f"tile.{key}", title, key, type="number", section=SECTION, order=order))
