@@ -15,6 +15,7 @@ from collections import defaultdict
 from datetime import date
 
 from django import forms
+from django.db.models import Case, Value, When
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cadre_portal import codes
@@ -28,10 +29,11 @@ from cadre_portal.excel.columns import (
     IntegerColumn,
     MultiCodeColumn,
     RegionColumn,
+    SexColumn,
     TextColumn,
 )
 from cadre_portal.excel.reading import clean_text
-from cadre_portal.excel.resources import ExcelResource, register
+from cadre_portal.excel.resources import ExcelResource, ImportRefused, register
 from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem, Region
 from reserves import workflow
 from reserves.models import Appraisal, Attendance, Candidate, TrainingSession
@@ -99,8 +101,9 @@ class NominationResource(ExcelResource):
 
     name = TextColumn("name", "姓名", required=True, max_length=32, width=10)
     id_number = IDNumberColumn(required=True)
-    sex = CodeColumn("sex", "性别", choices=codes.SEX, width=6, note="可不填，按身份证号码判断")
-    birth_date = DateColumn("birth_date", "出生日期", aliases=("出生年月",), note="可不填，按身份证号码判断")
+    sex = SexColumn(id_of="id_number", note="可不填，按身份证号码判断")
+    birth_date = DateColumn("birth_date", "出生日期", aliases=("出生年月",), allow_month=True, birth_of="id_number",
+                            note="可不填，按身份证号码判断；只填到月份时须与身份证号码的年月一致")
     ethnicity = CodeColumn("ethnicity", "民族", choices=codes.ETHNICITY, width=8, note="不填视为汉族")
     political_status = CodeColumn("political_status", "政治面貌", choices=codes.POLITICAL_STATUS, width=12)
     education = CodeColumn("education", "学历", choices=codes.EDUCATION, width=12)
@@ -128,27 +131,20 @@ class NominationResource(ExcelResource):
         return ("village__path", "name", "pk")
 
     def match_queryset(self):
-        return self.get_queryset().filter(stage__in=Candidate.OPEN_STAGES)
+        """Every record in scope, whatever its stage, so an exported file re-imports as
+        unchanged. A person may have several records (an old rejected one and a later
+        nomination): the base ``existing`` keeps the last per key, so the open record comes
+        last, and among closed ones the newest."""
+        is_open = Case(When(stage__in=Candidate.OPEN_STAGES, then=Value(1)), default=Value(0))
+        return self.get_queryset().order_by(is_open, "pk")
 
     def existing_fields(self):
         return ["stage"]
 
     def check_row(self, row):
-        values = row.values
-        number = values["id_number"]  # already validated by its column
-        sex = "1" if int(number[16]) % 2 else "2"
-        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-        if values.get("sex") and values["sex"] != sex:
-            row.error("性别", f"性别与身份证号码不符（号码显示为{codes.label(codes.SEX, sex)}）。")
-        if values.get("birth_date") and values["birth_date"] != birth:
-            row.error("出生日期", f"出生日期与身份证号码不符（号码显示为{birth:%Y年%m月%d日}）。")
-        # Derived from the number when left empty, so a re-import compares equal.
-        if "sex" in row.present and not values.get("sex"):
-            values["sex"] = sex
-        if "birth_date" in row.present and not values.get("birth_date"):
-            values["birth_date"] = birth
-        if "ethnicity" in row.present and not values.get("ethnicity"):
-            values["ethnicity"] = "01"
+        # Sex and birth date are checked against the ID number by their columns.
+        if "ethnicity" in row.present and not row.values.get("ethnicity"):
+            row.values["ethnicity"] = "01"  # empty means 汉族, so a re-import compares equal
 
     def outside_scope(self, keys):
         """Open records outside the scope: refused with the workflow's own duplicate message,
@@ -160,21 +156,56 @@ class NominationResource(ExcelResource):
         }
 
     OUTSIDE_SCOPE_MESSAGE = workflow.DUPLICATE_MESSAGE
+    refusal_types = (workflow.WorkflowError,)
 
     def check_existing(self, row, record):
-        if row.status == "update" and record.get("stage") not in Candidate.EDITABLE_STAGES:
-            row.error("身份证号码", f"该人员已{S(record['stage']).label}，不能通过导入修改；如需更正请联系县委组织部。")
-        elif row.status == "update" and self.ctx.options.get("stage"):
+        """A matching row that changes nothing is "unchanged" in any stage. Changes are
+        accepted only for drafts and returned nominations (and never by a staged import)."""
+        if row.status != "update":
+            return
+        stage = record.get("stage")
+        if stage not in Candidate.OPEN_STAGES:
+            row.error("身份证号码", f"该人员的记录为“{S(stage).label}”，已经办结：导入不能修改该记录，也不能据此重新推荐；"
+                                "如需重新推荐，请在系统中逐人填报。")
+        elif stage not in Candidate.EDITABLE_STAGES:
+            row.error("身份证号码", f"该人员当前为“{S(stage).label}”，不能通过导入修改；如需更正请联系县委组织部。")
+        elif self.ctx.options.get("stage"):
             row.error("身份证号码", "按阶段导入只能新增人员，该身份证号码已在名单中。")
+
+    def recheck(self, new, updated):
+        """Open records anywhere in the county (another township may have entered one since
+        the preview), and updated records that left the editable stages."""
+        errors = [(row.number, "身份证号码", workflow.DUPLICATE_MESSAGE) for row in self._taken(new)]
+        if updated:
+            editable = set(self.match_queryset().filter(pk__in=[r.pk for r in updated], stage__in=Candidate.EDITABLE_STAGES)
+                           .values_list("pk", flat=True))
+            errors += [(row.number, "身份证号码", "该人员在预览之后已提交或变更，不能再通过导入修改，请重新上传文件并预览。")
+                       for row in updated if row.pk not in editable]
+        return errors
+
+    def _taken(self, rows):
+        numbers = {row.values["id_number"] for row in rows}
+        taken = set(Candidate.objects.filter(id_number__in=numbers, stage__in=Candidate.OPEN_STAGES)
+                    .values_list("id_number", flat=True))
+        return [row for row in rows if row.values["id_number"] in taken]
 
     def create(self, rows):
         # The workflow loads and checks the villages itself (one query).
         candidates = build(Candidate, (self.model_kwargs(row.values) for row in rows))
         options = self.ctx.options
-        if options.get("stage"):
-            created = workflow.import_at_stage(candidates=candidates, stage=options["stage"], by=self.user, note=options["note"])
-        else:
-            created = workflow.create_drafts(candidates=candidates, by=self.user)
+        try:
+            if options.get("stage"):
+                created = workflow.import_at_stage(candidates=candidates, stage=options["stage"], by=self.user,
+                                                   note=options["note"])
+            else:
+                created = workflow.create_drafts(candidates=candidates, by=self.user)
+        except workflow.WorkflowError:
+            # Another user's import or form committed the same people meanwhile (the unique
+            # constraint decided): name the rows rather than the workflow's list positions.
+            taken = self._taken(rows)
+            if taken:
+                raise ImportRefused.for_rows([(row.number, "身份证号码", workflow.DUPLICATE_MESSAGE) for row in taken]) from None
+            raise
         return len(created)
 
     def update(self, rows):
@@ -198,7 +229,7 @@ def _candidates_by_number(user, numbers) -> dict[str, dict]:
     rows = (
         Candidate.objects.visible_to(user)
         .filter(id_number__in=numbers)
-        .values("pk", "id_number", "name", "stage")
+        .values("pk", "id_number", "name", "stage", "training_start", "training_end")
     )
     for row in rows:
         current = found.get(row["id_number"])
@@ -208,10 +239,15 @@ def _candidates_by_number(user, numbers) -> dict[str, dict]:
 
 
 class CandidateRowsMixin:
-    """Rows that name a candidate by ID number (and name, as a check)."""
+    """Rows that name a candidate by ID number (and name, as a check).
+
+    The stage is judged only for rows that would create something (``check_new``): a row
+    that matches what is already recorded is "unchanged" whatever the person's stage now,
+    so an exported file re-imports cleanly after people have moved on."""
 
     candidate_stages: tuple[str, ...] = (S.TRAINING,)
     candidate_stage_message = "该人员当前为“{stage}”，不在培养期，不能登记。"
+    refusal_types = (workflow.WorkflowError,)
 
     def prepare(self, rows):
         numbers = {r.values.get("id_number") for r in rows if r.values.get("id_number")}
@@ -229,6 +265,17 @@ class CandidateRowsMixin:
         row.values["candidate_id"] = found["pk"]
         return found
 
+    def stage_problem(self, candidate: dict) -> str:
+        if candidate["stage"] not in self.candidate_stages:
+            return self.candidate_stage_message.format(stage=S(candidate["stage"]).label)
+        return ""
+
+    def current_candidates(self, rows) -> dict[int, dict]:
+        """The rows' candidates as they are now (confirm's re-check), one query."""
+        ids = {row.values["candidate_id"] for row in rows}
+        return {c["pk"]: c for c in Candidate.objects.visible_to(self.user).filter(pk__in=ids)
+                .values("pk", "stage", "training_start", "training_end")}
+
 
 # --- training attendance ------------------------------------------------------------
 
@@ -243,6 +290,7 @@ class AttendanceResource(CandidateRowsMixin, ExcelResource):
     export_roles = ("township_officer", "county_staff")
     natural_key = ("session_id", "candidate_id")
     import_note = "培训班次须已由县委组织部在系统中建立；按“培训日期 + 培训主题”对应班次，学时按班次自动登记。"
+    candidate_stage_message = "该人员当前为“{stage}”，不在培养期，不能登记出勤。"
 
     session_date = DateColumn("session__date", "培训日期", required=True, target="session_date")
     session_topic = TextColumn("session__topic", "培训主题", required=True, target="session_topic", width=30)
@@ -262,28 +310,77 @@ class AttendanceResource(CandidateRowsMixin, ExcelResource):
         super().prepare(rows)
         dates = {r.values.get("session_date") for r in rows if r.values.get("session_date")}
         self.sessions = defaultdict(list)
+        self.session_by_pk = {}
         for s in TrainingSession.objects.filter(date__in=dates):
             self.sessions[(s.date, clean_text(s.topic))].append(s)
-        self.invited = set(
-            TrainingSession.trainees.through.objects.filter(trainingsession__date__in=dates, trainingsession__for_all=False)
-            .values_list("trainingsession_id", "candidate_id")
-        )
+            self.session_by_pk[s.pk] = s
+        self.invited = self._invited(self.session_by_pk)
+        self.found = {}
+        # Attendance already recorded on those dates for those people: a row naming one of
+        # two same-named sessions of a day is the one the person attended (a re-imported export).
+        self.attended = set(Attendance.objects.filter(
+            session_id__in=self.session_by_pk, candidate_id__in=[c["pk"] for c in self.candidates.values()]
+        ).values_list("session_id", "candidate_id")) if self.session_by_pk and self.candidates else set()
+
+    @staticmethod
+    def _invited(sessions) -> set[tuple[int, int]]:
+        targeted = [pk for pk, s in sessions.items() if not s.for_all]
+        if not targeted:
+            return set()
+        return set(TrainingSession.trainees.through.objects.filter(trainingsession_id__in=targeted)
+                   .values_list("trainingsession_id", "candidate_id"))
 
     def check_row(self, row):
         matches = self.sessions.get((row.values["session_date"], clean_text(row.values["session_topic"])), [])
-        if len(matches) != 1:
-            row.error("培训主题", "没有找到该日期和主题的培训班次，请核对（班次须先由县委组织部建立）。" if not matches
-                      else "该日期有多个同名培训班次，请联系县委组织部。")
+        if not matches:
+            row.error("培训主题", "没有找到该日期和主题的培训班次，请核对（班次须先由县委组织部建立）。")
             return
-        session = matches[0]
-        row.values["session_id"] = session.pk
         found = self.match_candidate(row)
         if found is None:
             return
-        if found["stage"] not in self.candidate_stages:
-            row.error("身份证号码", self.candidate_stage_message.format(stage=S(found["stage"]).label))
-        elif not session.for_all and (session.pk, found["pk"]) not in self.invited:
-            row.error("身份证号码", "该人员不在本次培训的指定参训名单内。")
+        if len(matches) > 1:
+            matches = [s for s in matches if (s.pk, found["pk"]) in self.attended]
+            if len(matches) != 1:
+                row.error("培训主题", "该日期有多个同名培训班次，无法确定是哪一个，请联系县委组织部。")
+                return
+        row.values["session_id"] = matches[0].pk
+        self.found[row.number] = found
+
+    def attendance_problem(self, session, candidate: dict, invited) -> str:
+        """Why this attendance may not be recorded ("" when it may): the rules of
+        ``workflow.record_attendance``, for one row, in preview and again at confirm."""
+        problem = self.stage_problem(candidate)
+        if problem:
+            return problem
+        start, end = candidate["training_start"], candidate["training_end"]
+        if not (start and end and start <= session.date <= end):
+            span = f"（{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）" if start and end else ""
+            return f"该人员的培养期{span}不包含本次培训日期（{session.date:%Y年%m月%d日}），不能登记出勤。"
+        if not session.for_all and (session.pk, candidate["pk"]) not in invited:
+            return "该人员不在本次培训的指定参训名单内。"
+        return ""
+
+    def check_new(self, row):
+        problem = self.attendance_problem(self.session_by_pk[row.values["session_id"]], self.found[row.number], self.invited)
+        if problem:
+            row.error("身份证号码", problem)
+
+    def recheck(self, new, updated):
+        if not new:
+            return []
+        sessions = TrainingSession.objects.in_bulk({row.values["session_id"] for row in new})
+        candidates = self.current_candidates(new)
+        invited = self._invited(sessions)
+        errors = []
+        for row in new:
+            session, candidate = sessions.get(row.values["session_id"]), candidates.get(row.values["candidate_id"])
+            if session is None or candidate is None:
+                errors.append((row.number, "培训主题", "该培训班次或人员在预览之后已被删除或移出您的管辖范围，请重新上传文件并预览。"))
+                continue
+            problem = self.attendance_problem(session, candidate, invited)
+            if problem:
+                errors.append((row.number, "身份证号码", problem))
+        return errors
 
     def existing(self, keys):
         if not keys:
@@ -375,6 +472,7 @@ class AppraisalResourceBase(CandidateRowsMixin, ExcelResource):
     export_roles = ("township_officer", "county_staff")
     natural_key = ("candidate_id", "year")
     import_note = "只能登记培养期内人员的年度评议；同一人同一培养年度只登记一次。"
+    candidate_stage_message = "该人员当前为“{stage}”，不在培养期，不能登记年度评议。"
 
     candidate_name = TextColumn("candidate__name", "姓名", required=True, target="candidate_name", width=10)
     id_number = IDNumberColumn("candidate__id_number", "身份证号码", required=True, target="id_number")
@@ -410,9 +508,19 @@ class AppraisalResourceBase(CandidateRowsMixin, ExcelResource):
         self.stages = {}
 
     def check_new(self, row):
-        stage = self.stages.get(row.number)
-        if stage not in self.candidate_stages:
-            row.error("身份证号码", self.candidate_stage_message.format(stage=S(stage).label))
+        problem = self.stage_problem({"stage": self.stages.get(row.number)})
+        if problem:
+            row.error("身份证号码", problem)
+
+    def recheck(self, new, updated):
+        candidates = self.current_candidates(new)
+        errors = []
+        for row in new:
+            candidate = candidates.get(row.values["candidate_id"])
+            problem = self.stage_problem(candidate) if candidate else NOT_IN_SCOPE
+            if problem:
+                errors.append((row.number, "身份证号码", problem))
+        return errors
 
     def check_existing(self, row, record):
         if row.status == "update":
@@ -429,11 +537,9 @@ class AppraisalResourceBase(CandidateRowsMixin, ExcelResource):
         return result
 
     def create(self, rows):
-        stages = dict(Candidate.objects.filter(pk__in=[r.values["candidate_id"] for r in rows]).values_list("pk", "stage"))
+        # ``recheck`` has just confirmed every row's stage inside this transaction.
         objs = []
         for row in rows:
-            if stages.get(row.values["candidate_id"]) not in self.candidate_stages:
-                raise workflow.WorkflowError(f"第 {row.number} 行的人员已不在培养期，请重新上传文件并预览。")
             values = {k: v for k, v in row.values.items() if k not in ("candidate_name", "id_number")}
             objs.append(Appraisal(recorded_by=self.user, **values))
         bulk_create_with_history(objs, Appraisal, batch_size=1000, default_user=self.user)

@@ -98,6 +98,10 @@ class Column(Field):
             return _plain_cell
         return _memo_cell(self.to_cell, ctx)
 
+    def cross_check(self, row) -> None:
+        """Checks against other cells of the same row, after every cell is read (hook):
+        call ``row.error``; may fill ``row.values`` (a value derived from another cell)."""
+
     def dropdown(self, ctx) -> list[str] | None:
         return None
 
@@ -274,6 +278,27 @@ class CodeColumn(Column):
         return (base + "；" if base else "") + f"可填名称或代码：{listed}"
 
 
+class SexColumn(CodeColumn):
+    """性别 (GB/T 2261.1). With ``id_of`` (the target of the row's ID-number column) it must
+    agree with the number's sex digit, and an empty cell takes it."""
+
+    def __init__(self, attribute="sex", header="性别", *, id_of=None, **kw):
+        kw.setdefault("width", 6)
+        super().__init__(attribute, header, choices=codes.SEX, **kw)
+        self.id_of = id_of
+
+    def cross_check(self, row) -> None:
+        number = row.values.get(self.id_of) if self.id_of else None
+        if not number or len(number) != 18:
+            return
+        sex = "1" if int(number[16]) % 2 else "2"
+        value = row.values.get(self.target)
+        if value and value != sex:
+            row.error(self.header, f"性别与身份证号码不符（号码显示为{codes.label(codes.SEX, sex)}）。")
+        elif not value and self.target in row.present:
+            row.values[self.target] = sex
+
+
 class MultiCodeColumn(CodeColumn):
     """Several codes in one cell, separated by 、，, ; or spaces; stored joined by ``joiner``."""
 
@@ -311,9 +336,25 @@ _DATE_PATTERNS = [
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
+class MonthDate(date):
+    """A date known only to its month (出生年月 written ``1987.11``, ``1990年9月``, ``197504``):
+    the first of that month, marked so a check can compare year and month only.
+
+    Never stored: ``engine.validate`` turns any that is left into a plain ``date``."""
+
+    month_only = True
+
+    def __repr__(self) -> str:
+        return f"MonthDate({self.year}, {self.month})"
+
+    def __reduce__(self):
+        return (MonthDate, (self.year, self.month, 1))
+
+
 def parse_date(raw) -> date:
     """Excel dates, and text as offices write it: 1990.05, 1990-05-01, 1990/5/1,
-    1990年5月, 1990年5月1日, 199005, 19900501. A month alone means its first day."""
+    1990年5月, 1990年5月1日, 199005, 19900501. A month alone gives a ``MonthDate``
+    (the first of the month, marked as known only to the month)."""
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -338,7 +379,7 @@ def parse_date(raw) -> date:
             year, month = int(match.group(1)), int(match.group(2))
             day = int(match.group(3)) if has_day else 1
             try:
-                value = date(year, month, day)
+                value = date(year, month, day) if has_day else MonthDate(year, month, 1)
             except ValueError:
                 raise CellError(f"日期“{text}”不存在。") from None
             if not 1900 <= year <= 2200:
@@ -347,19 +388,60 @@ def parse_date(raw) -> date:
     raise CellError(f"无法识别日期“{text}”，请按 1990.05、1990-05-01 或 1990年5月 的格式填写。")
 
 
-class DateColumn(Column):
-    text_format = True
-    kind_note = "日期可填 1990.05、1990-05-01、1990年5月 或 199005"
+def plain_date(value):
+    """A ``MonthDate`` as the plain ``date`` it stands for; anything else unchanged."""
+    if type(value) is MonthDate:
+        return date(value.year, value.month, value.day)
+    return value
 
-    def __init__(self, attribute, header, *, month_only=False, **kw):
+
+class DateColumn(Column):
+    """A date. ``allow_month``: a month alone (``1987.11``) is accepted (出生年月); otherwise
+    a full date is required. ``birth_of``: the target of the row's ID-number column; the
+    date must then agree with the birth date in the number (a month alone: its year and
+    month), an empty cell takes it, and the number's full date is stored."""
+
+    text_format = True
+
+    def __init__(self, attribute, header, *, allow_month=False, birth_of=None, **kw):
         super().__init__(attribute, header, **kw)
-        self.month_only = month_only
+        self.allow_month = allow_month
+        self.birth_of = birth_of
+
+    @property
+    def kind_note(self):
+        if self.allow_month:
+            return "可填 1990.05、1990年5月、199005（只到月份），或 1990-05-01 等完整日期"
+        return "填完整日期：2026-03-20、2026.3.20、2026年3月20日 或 20260320"
 
     def empty_value(self):
         return None
 
     def parse(self, raw, ctx):
-        return parse_date(raw)
+        value = parse_date(raw)
+        if type(value) is MonthDate and not self.allow_month:
+            raise CellError(f"“{clean_text(raw)}”只有年月，请填写完整日期（年月日），如 {value.year}-{value.month:02d}-15。")
+        return value
+
+    def cross_check(self, row) -> None:
+        """Agreement with the ID number of the same row (see ``birth_of``)."""
+        number = row.values.get(self.birth_of) if self.birth_of else None
+        if not number or len(number) != 18:
+            return
+        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        value = row.values.get(self.target)
+        if value in (None, ""):
+            if self.target in row.present:
+                row.values[self.target] = birth
+            return
+        if type(value) is MonthDate:
+            if (value.year, value.month) != (birth.year, birth.month):
+                row.error(self.header, f"出生年月与身份证号码不符（号码显示为{birth.year}年{birth.month}月）。")
+                return
+        elif value != birth:
+            row.error(self.header, f"{self.header}与身份证号码不符（号码显示为{birth.year}年{birth.month}月{birth.day}日）。")
+            return
+        row.values[self.target] = birth
 
 
 class IDNumberColumn(Column):

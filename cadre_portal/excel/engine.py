@@ -10,15 +10,14 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from cadre_portal.excel.columns import CellError
+from cadre_portal.excel.columns import CellError, Column, plain_date
 from cadre_portal.excel.reading import Table, clean_text
-from cadre_portal.excel.resources import ExcelResource, RowResult
+from cadre_portal.excel.resources import ExcelResource, ImportRefused, RowResult
 
 PROGRESS_EVERY = 1000
 
-
-class CommitConflict(Exception):
-    """The data changed between preview and confirm; the message is for the user."""
+# Kept for callers of the first version: a refusal at confirm.
+CommitConflict = ImportRefused
 
 
 def validate(resource: ExcelResource, table: Table, progress=None) -> list[RowResult]:
@@ -34,6 +33,10 @@ def validate(resource: ExcelResource, table: Table, progress=None) -> list[RowRe
     # cell once per file (coded values, villages, yes/no repeat on every row); the
     # outcome, value or message, is the same as reading the cell again.
     plan = [(c.header, c.target, c.read, {} if c.memoize else None) for c in columns]
+    # Columns that check or derive their value from another cell of the row (a birth
+    # date against the ID number) run after all cells are read.
+    cross = [c.cross_check for c in columns if type(c).cross_check is not Column.cross_check]
+    month_targets = [c.target for c in columns if getattr(c, "allow_month", False)]
     for i, sheet_row in enumerate(table.rows):
         row = RowResult(number=sheet_row.number, raw=sheet_row.cells)
         cells = sheet_row.cells
@@ -64,6 +67,8 @@ def validate(resource: ExcelResource, table: Table, progress=None) -> list[RowRe
         row.present = list(targets)
         for header in missing:
             row.error(header, "缺少该列。")
+        for check in cross:
+            check(row)
         results.append(row)
         if progress and i and i % PROGRESS_EVERY == 0:
             progress(int(40 * i / max(total, 1)))
@@ -72,6 +77,9 @@ def validate(resource: ExcelResource, table: Table, progress=None) -> list[RowRe
     for row in results:
         if row.status != "error":
             resource.check_row(row)
+        for target in month_targets:  # a month alone is never stored as such
+            if target in row.values:
+                row.values[target] = plain_date(row.values[target])
     _check_keys(resource, results)
     if progress:
         progress(50)
@@ -140,27 +148,48 @@ def counts(results: list[RowResult]) -> dict:
     return tally
 
 
-def commit(resource: ExcelResource, rows: list[RowResult]) -> dict:
-    """Write all rows in one transaction, or nothing. Re-checks the natural keys
-    first (one query): a key created or a record moved since the preview aborts."""
+def commit(resource: ExcelResource, rows: list[RowResult], *, before_commit=None) -> dict:
+    """Write all rows in one transaction, or nothing.
+
+    Inside the transaction, first the checks the preview made, again on the current data:
+    the natural keys (one query: a key created or a record moved since the preview),
+    keys that exist outside the user's scope, and the registry's business rules
+    (``recheck``). Any failure, and any refusal the registry's own writing code raises
+    (``refusal_types``), is an ``ImportRefused`` naming the sheet's rows. ``before_commit``
+    runs last inside the transaction (the job's own status change)."""
     new = [r for r in rows if r.status == "new"]
     upd = [r for r in rows if r.status == "update"]
     if any(r.status == "error" for r in rows):
-        raise CommitConflict("文件中仍有错误行，不能导入。")
+        raise ImportRefused("文件中仍有错误行，不能导入。")
+    headers = resource.key_headers()
     with transaction.atomic():
         if resource.natural_key:
-            keys = [resource.key_of(r.values) for r in new + upd]
-            existing = resource.existing([k for k in keys if k is not None])
+            keys = {id(r): resource.key_of(r.values) for r in new + upd}
+            existing = resource.existing([k for k in keys.values() if k is not None])
+            errors = []
             for row in new:
-                if resource.key_of(row.values) in existing:
-                    raise CommitConflict(f"第 {row.number} 行的记录在预览之后已被他人录入，请重新上传文件并预览。")
+                if keys[id(row)] in existing:
+                    errors.append((row.number, headers, "该记录在预览之后已由他人录入，请重新上传文件并预览。"))
             for row in upd:
-                record = existing.get(resource.key_of(row.values))
+                record = existing.get(keys[id(row)])
                 if record is None or record["pk"] != row.pk:
-                    raise CommitConflict(f"第 {row.number} 行对应的记录在预览之后已有变化，请重新上传文件并预览。")
-        created = resource.create(new) if new else 0
-        updated = resource.update(upd) if upd else 0
-    return {"created": created, "updated": updated, "unchanged": sum(1 for r in rows if r.status == "unchanged")}
+                    errors.append((row.number, headers, "对应的记录在预览之后已有变化，请重新上传文件并预览。"))
+            outside = resource.outside_scope([keys[id(r)] for r in new if keys[id(r)] not in existing])
+            errors += [(r.number, headers, resource.OUTSIDE_SCOPE_MESSAGE) for r in new if keys[id(r)] in outside]
+            if errors:
+                raise ImportRefused.for_rows(errors)
+        errors = resource.recheck(new, upd)
+        if errors:
+            raise ImportRefused.for_rows(errors)
+        try:
+            created = resource.create(new) if new else 0
+            updated = resource.update(upd) if upd else 0
+        except resource.refusal_types as exc:
+            raise ImportRefused(str(exc)) from exc
+        result = {"created": created, "updated": updated, "unchanged": sum(1 for r in rows if r.status == "unchanged")}
+        if before_commit is not None:
+            before_commit(result)
+    return result
 
 
 # --- storing the validated rows beside the upload ------------------------------------

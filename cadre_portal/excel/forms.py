@@ -4,8 +4,11 @@ from cadre_portal.excel.reading import human_size, max_bytes, max_rows
 
 
 class UploadForm(forms.Form):
+    # An empty file is refused (and audited) by the import service, like every other refusal.
     file = forms.FileField(
         label="Excel 文件",
+        allow_empty_file=True,
+        error_messages={"required": "请选择要上传的 Excel 文件。"},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls", "data-max-bytes": max_bytes}),
     )
 

@@ -223,14 +223,16 @@ class UserResource(ExcelResource):
     def export_order(self):
         return ("role", "username")
 
-    def prepare(self, rows):
-        names = [r.values.get("username") for r in rows if r.values.get("username")]
-        self.superusers = set(User.objects.filter(username__in=names, is_superuser=True).values_list("username", flat=True))
+    def existing_fields(self):
+        return ["is_superuser"]
+
+    def check_existing(self, row, record):
+        # An exported superuser row re-imports as unchanged; any change is refused.
+        if row.status == "update" and record.get("is_superuser"):
+            row.error("用户名", "超级管理员账号不能通过导入修改。")
 
     def check_row(self, row):
         values = row.values
-        if values["username"] in self.superusers:
-            row.error("用户名", "超级管理员账号不能通过导入修改。")
         if values.get("role") == Role.DOMAIN_OFFICER and not values.get("domain"):
             row.error("行业领域", "行业主管部门干部必须填写行业领域。")
         if values.get("role") != Role.ADMIN and not values.get("region_id") and "region_id" in row.present:

@@ -133,6 +133,34 @@ class RowResult:
         self.status = "error"
 
 
+class ExportParamsError(ValueError):
+    """An export's filters cannot be honoured; the message is for the user."""
+
+
+def _has_value(params, name) -> bool:
+    values = params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]
+    return any(v not in (None, "") for v in values)
+
+
+class ImportRefused(Exception):
+    """Confirm is refused for a reason the user must read (the data changed since the
+    preview, another user imported the same people first, a business rule). ``errors``
+    lists ``(row number, column header, message)``; nothing has been written."""
+
+    def __init__(self, message: str, errors=()):
+        super().__init__(message)
+        self.message = message
+        self.errors = list(errors)
+
+    @classmethod
+    def for_rows(cls, errors):
+        """One refusal from row errors [(row, header, message)]: the message names the first."""
+        errors = sorted(errors)
+        row, _header, message = errors[0]
+        more = f"（共 {len(errors)} 行）" if len(errors) > 1 else ""
+        return cls(f"第 {row} 行：{message}{more}", errors)
+
+
 class _ClassProperty:
     def __init__(self, getter):
         self.getter = getter
@@ -177,6 +205,9 @@ class ExcelResource(resources.ModelResource):
     # The list page's table (``cadre_portal.lists.PortalTable``): an export whose
     # parameters carry the list's ``sort`` comes out in the order the list shows.
     list_table_class = None
+    # Exceptions the writing code (an app's workflow) raises with a message for the user:
+    # confirm shows their message instead of a generic failure.
+    refusal_types: tuple[type[Exception], ...] = ()
 
     class Meta:
         abstract = True
@@ -249,16 +280,39 @@ class ExcelResource(resources.ModelResource):
         """The records this user may see (and so touch): the one scope filter."""
         return self.model().objects.visible_to(self.user)
 
+    # Query parameters of a list page that choose how it is shown, not which records:
+    # carried by the export button and ignored by the export.
+    # (``cadre_portal.lists``: page, after, before, last, sort, per_page.)
+    presentation_params = ("page", "after", "before", "last", "sort", "per_page", "csrfmiddlewaretoken")
+
     def export_queryset(self, params=None):
+        """The scoped records the list filters in ``params`` select. A parameter that is no
+        filter of this list (for this user: a township officer has no 乡镇 filter) or a value
+        the filter refuses (a village outside the scope, an unknown township) is an
+        ``ExportParamsError``: an export is never a different list than the one asked for."""
         qs = self.get_queryset()
         filterset_class = self.get_filterset_class()
-        if filterset_class is not None and params is not None:
-            qs = filterset_class(params, queryset=qs, **self.filterset_kwargs()).qs
-        if params is not None and self.list_table_class is not None and params.get("sort"):
+        params = params if params is not None else {}
+        if self.list_table_class is not None and params.get("sort"):
             from cadre_portal.lists import table_ordering
 
             self._list_order = table_ordering(self.list_table_class, params.get("sort"))
-        return qs
+        given = [name for name in params if name not in self.presentation_params and _has_value(params, name)]
+        if filterset_class is None:
+            if given:
+                raise ExportParamsError(f"{self.title}的导出不支持筛选条件“{'、'.join(given)}”。")
+            return qs
+        filterset = filterset_class(params, queryset=qs, **self.filterset_kwargs())
+        unknown = [name for name in given if name not in filterset.filters]
+        if unknown:
+            raise ExportParamsError(f"筛选条件“{'、'.join(unknown)}”不适用于您的数据范围，未导出任何数据。请从列表页重新选择条件后导出。")
+        if not filterset.is_valid():
+            problems = []
+            for name, messages in filterset.form.errors.items():
+                label = filterset.filters[name].label if name in filterset.filters else name
+                problems.append(f"{label}：{''.join(messages)}")
+            raise ExportParamsError("筛选条件无效，未导出任何数据（" + "；".join(problems) + "）。请从列表页重新选择条件后导出。")
+        return filterset.qs
 
     def get_filterset_class(self):
         return self.filterset_class
@@ -353,6 +407,12 @@ class ExcelResource(resources.ModelResource):
     OUTSIDE_SCOPE_MESSAGE = "该记录不在您的管辖范围内，无法导入；如有疑问请联系县委组织部。"
 
     # --- writing ------------------------------------------------------------------
+    def recheck(self, new: list[RowResult], updated: list[RowResult]) -> list[tuple[int, str, str]]:
+        """Inside confirm's transaction, before writing: the business rules the preview
+        checked (``check_new`` / ``check_existing``) checked again on the current data
+        (hook). Return ``[(row number, header, message)]``; any makes confirm refuse."""
+        return []
+
     def create(self, rows: list[RowResult]) -> int:
         """Create the ``new`` rows; return how many records were created."""
         raise NotImplementedError
@@ -396,4 +456,4 @@ class ExcelResource(resources.ModelResource):
 
 
 # Re-exported for registries' convenience.
-__all__ = ["ExcelResource", "register", "get", "for_user", "CellError", "IDNumberColumn", "RowResult"]
+__all__ = ["ExcelResource", "ImportRefused", "register", "get", "for_user", "CellError", "IDNumberColumn", "RowResult"]

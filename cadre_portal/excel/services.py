@@ -22,7 +22,7 @@ from django.utils import timezone
 from cadre_portal.audit import record
 from cadre_portal.excel import engine
 from cadre_portal.excel import resources as registry_table
-from cadre_portal.excel.engine import CommitConflict
+from cadre_portal.excel.resources import ImportRefused
 from cadre_portal.excel.models import ImportJob
 from cadre_portal.excel.reading import ExcelRejected, precheck, read_table
 from cadre_portal.excel.writing import temporary_file, write_export, write_template
@@ -91,15 +91,33 @@ def resource_for(job_or_key, user, options=None):
     return cls(user=user, options=opts)
 
 
-def start_import(*, user, registry_key: str, upload, options: dict | None = None, request=None) -> ImportJob:
-    """Store an upload for ``user`` and pre-check it. Raises ExcelRejected (nothing kept)."""
-    name = Path(upload.name or "").name[:200] or "未命名.xlsx"
-    if not name.lower().endswith(ALLOWED_SUFFIXES):
-        raise ExcelRejected("只能上传 Excel 文件（.xlsx 或 .xls）。")
+def _refused(*, user, request, registry_key: str, name: str, exc: ExcelRejected) -> None:
+    """Every refused file is audited, whatever refused it (name, size, content)."""
+    record("import", user=user, request=request, summary=f"拒绝导入文件 {name}：{exc}"[:255],
+           registry=registry_key, file=name, refused=str(exc))
+
+
+def check_upload(name: str, size: int) -> None:
+    """What can be refused from the name and size alone, before anything is stored."""
     from cadre_portal.excel.reading import human_size, max_bytes
 
-    if upload.size > max_bytes():
-        raise ExcelRejected(f"文件大小为 {human_size(upload.size)}，超过上限 {human_size(max_bytes())}，请拆分后分批导入。")
+    if not name.lower().endswith(ALLOWED_SUFFIXES):
+        raise ExcelRejected("只能上传 Excel 文件（.xlsx 或 .xls）。")
+    if size > max_bytes():
+        raise ExcelRejected(f"文件大小为 {human_size(size)}，超过上限 {human_size(max_bytes())}，请拆分后分批导入。")
+    if size == 0:
+        raise ExcelRejected("文件是空的，请重新选择。")
+
+
+def start_import(*, user, registry_key: str, upload, options: dict | None = None, request=None) -> ImportJob:
+    """Store an upload for ``user`` and pre-check it. Raises ExcelRejected (nothing kept,
+    the refusal audited)."""
+    name = Path(upload.name or "").name[:200] or "未命名.xlsx"
+    try:
+        check_upload(name, upload.size)
+    except ExcelRejected as exc:
+        _refused(user=user, request=request, registry_key=registry_key, name=name, exc=exc)
+        raise
     cleanup_expired()
     job = ImportJob.objects.create(owner=user, registry=registry_key, original_name=name, options=options or {})
     folder = storage_root() / str(job.pk)
@@ -115,8 +133,7 @@ def start_import(*, user, registry_key: str, upload, options: dict | None = None
     except ExcelRejected as exc:
         _delete_files(job)
         job.delete()
-        record("import", user=user, request=request, summary=f"拒绝导入文件 {name}：{exc}"[:255],
-               registry=registry_key, file=name, refused=str(exc))
+        _refused(user=user, request=request, registry_key=registry_key, name=name, exc=exc)
         raise
     job.preview = {"estimated_rows": checked.rows, "kind": checked.kind}
     job.save(update_fields=["preview"])
@@ -193,40 +210,65 @@ def run_commit(job_id, *, request=None) -> ImportJob:
         return _run_commit(job_id, request=request)
 
 
+class JobAbandoned(Exception):
+    """The job was cancelled by its owner, or failed by the sweep, while it was being
+    written: the write is rolled back."""
+
+
 def _run_commit(job_id, *, request=None) -> ImportJob:
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
     if job.status != ImportJob.Status.COMMITTING:
         return job
     resource = resource_for(job, job.owner)
+
+    def mark_done(result):
+        # In the same transaction as the data: a job is "done" exactly when its rows are written.
+        message = f"已导入：新增 {result['created']} 条，更新 {result['updated']} 条，无变化 {result['unchanged']} 条。"
+        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.COMMITTING).update(
+            status=ImportJob.Status.DONE, progress=100, finished_at=timezone.now(), new_rows=result["created"],
+            updated_rows=result["updated"], unchanged_rows=result["unchanged"], message=message,
+        )
+        if not claimed:
+            raise JobAbandoned
+        record(
+            "import", user=job.owner, request=request,
+            summary=f"导入{resource.title}：{job.original_name}，新增 {result['created']} 条，更新 {result['updated']} 条",
+            registry=job.registry, file=job.original_name, created=result["created"], updated=result["updated"],
+            unchanged=result["unchanged"], options=job.options,
+        )
+
     try:
         rows = engine.load_rows(_job_dir(job) / ROWS_NAME)
-        result = engine.commit(resource, rows)
-    except (CommitConflict, ExcelRejected, FileNotFoundError) as exc:
-        message = str(exc) if not isinstance(exc, FileNotFoundError) else "预览数据已不存在（可能已过期），请重新上传。"
-        _delete_files(job)
-        _set(job, status=ImportJob.Status.FAILED, message=message, progress=100, finished_at=timezone.now())
-        record("import", user=job.owner, request=request, summary=f"导入{resource.title}失败：{job.original_name}",
-               registry=job.registry, file=job.original_name, error=message)
-        return job
+        engine.commit(resource, rows, before_commit=mark_done)
+    except JobAbandoned:
+        pass
+    except (ImportRefused, ExcelRejected, FileNotFoundError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            message = "预览数据已不存在（可能已过期），请重新上传。"
+        else:
+            message = str(exc)
+        errors = [{"row": row, "column": header, "message": text} for row, header, text in getattr(exc, "errors", [])]
+        _fail(job, f"确认导入时发现问题，没有写入任何数据。{message}", errors=errors, request=request,
+              audit_summary=f"导入{resource.title}失败：{job.original_name}", error=message)
     except Exception:
         log.exception("Excel import %s failed", job.pk)
-        _delete_files(job)
-        message = "导入时发生错误，没有写入任何数据。请稍后重试，或联系系统管理员。"
-        _set(job, status=ImportJob.Status.FAILED, message=message, progress=100, finished_at=timezone.now())
-        record("import", user=job.owner, request=request, summary=f"导入{resource.title}失败：{job.original_name}",
-               registry=job.registry, file=job.original_name, error="internal error")
-        return job
+        _fail(job, "导入时发生错误，没有写入任何数据。请稍后重试，或联系系统管理员。", request=request,
+              audit_summary=f"导入{resource.title}失败：{job.original_name}", error="internal error")
     _delete_files(job)
-    _set(job, status=ImportJob.Status.DONE, progress=100, finished_at=timezone.now(),
-         new_rows=result["created"], updated_rows=result["updated"], unchanged_rows=result["unchanged"],
-         message=f"已导入：新增 {result['created']} 条，更新 {result['updated']} 条，无变化 {result['unchanged']} 条。")
-    record(
-        "import", user=job.owner, request=request,
-        summary=f"导入{resource.title}：{job.original_name}，新增 {result['created']} 条，更新 {result['updated']} 条",
-        registry=job.registry, file=job.original_name, created=result["created"], updated=result["updated"],
-        unchanged=result["unchanged"], options=job.options,
-    )
+    job.refresh_from_db()
     return job
+
+
+def _fail(job: ImportJob, message: str, *, errors=None, request=None, audit_summary: str, **detail) -> bool:
+    """Mark an unfinished job failed (not one cancelled or finished meanwhile) and audit it."""
+    fields = {"status": ImportJob.Status.FAILED, "message": message, "progress": 100, "finished_at": timezone.now()}
+    if errors:
+        fields.update(errors=errors[:MAX_ERRORS_KEPT], error_rows=len({e["row"] for e in errors}))
+    failed = ImportJob.objects.filter(pk=job.pk).exclude(status__in=ImportJob.FINISHED).update(**fields)
+    if failed:
+        record("import", user=job.owner, request=request, summary=audit_summary, registry=job.registry,
+               file=job.original_name, **detail)
+    return bool(failed)
 
 
 def request_preview(job: ImportJob) -> None:

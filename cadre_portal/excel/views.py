@@ -17,7 +17,7 @@ from cadre_portal.excel import services
 from cadre_portal.excel.forms import UploadForm
 from cadre_portal.excel.models import ImportJob
 from cadre_portal.excel.reading import ExcelRejected
-from cadre_portal.excel.resources import for_user, get
+from cadre_portal.excel.resources import ExportParamsError, for_user, get
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -122,7 +122,10 @@ def export(request, key):
     cls = _registry(key)
     if not cls.can_export(request.user):
         raise PermissionDenied(f"您没有导出{cls.title}的权限。")
-    fh, _count = services.export_file(user=request.user, registry_key=key, params=request.GET, request=request)
+    try:
+        fh, _count = services.export_file(user=request.user, registry_key=key, params=request.GET, request=request)
+    except ExportParamsError as exc:
+        return render(request, "excel/export_refused.html", {"registry": cls, "message": str(exc)}, status=400)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return _attachment(fh, f"{cls.title}-{stamp}.xlsx")
 

@@ -1,7 +1,7 @@
 """Excel import and export of the reserve registries: nominations, attendance, appraisals."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -147,7 +147,7 @@ def test_drafts_in_scope_are_updated_but_filed_records_are_not(personas, officer
     row_filed = [filed.name, filed.id_number, "", "汉族", "群众", "研究生", "茅井村", "", "", ""]
     upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, row_mine, row_filed]))
     job = last_job(personas.officer_a)
-    assert job.errors == [{"row": 3, "column": "身份证号码", "message": "该人员已培养中，不能通过导入修改；如需更正请联系县委组织部。"}]
+    assert job.errors == [{"row": 3, "column": "身份证号码", "message": "该人员当前为“培养中”，不能通过导入修改；如需更正请联系县委组织部。"}]
     upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n2.xlsx", [HEADER, row_mine]))
     job = last_job(personas.officer_a)
     assert job.updated_rows == 1
@@ -349,3 +349,188 @@ def test_an_officer_fills_the_template_fixes_an_error_and_imports(live_server, p
         page.goto(f"{live_server.url}{list_url}")
         body = page.locator(".page-body").inner_text()
         assert "刘一" in body and "陈二" in body and "杨三" in body
+
+
+# --- month-only birth dates (出生年月) ------------------------------------------------------
+
+
+def test_a_birth_month_alone_must_match_the_id_and_the_full_date_is_stored(personas, officer, tmp_path):
+    born = [date(1987, 11, 23), date(1990, 9, 14), date(1975, 4, 30), date(1988, 2, 7)]
+    numbers = [make_id_number(d) for d in born]
+    rows = [
+        ["甲", numbers[0], "1987.11", "汉族", "群众", "大学", "茅井村", "", "", ""],
+        ["乙", numbers[1], "1990年9月", "汉族", "群众", "大学", "茅井村", "", "", ""],
+        ["丙", numbers[2], 197504, "汉族", "群众", "大学", "茅井村", "", "", ""],
+        ["丁", numbers[3], 1988.02, "汉族", "群众", "大学", "茅井村", "", "", ""],
+    ]
+    upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, *rows]))
+    job = last_job(personas.officer_a)
+    assert (job.new_rows, job.error_rows) == (4, 0), job.errors
+    confirm(officer, job)
+    assert sorted(Candidate.objects.values_list("birth_date", flat=True)) == sorted(born)
+
+
+def test_a_birth_month_that_differs_from_the_id_is_refused(personas, officer, tmp_path):
+    wrong_month = ["甲", make_id_number(date(1987, 11, 23)), "1987.10", "汉族", "群众", "大学", "茅井村", "", "", ""]
+    wrong_day = ["乙", make_id_number(date(1990, 9, 14)), "1990-09-15", "汉族", "群众", "大学", "茅井村", "", "", ""]
+    upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, wrong_month, wrong_day]))
+    errors = {e["row"]: e["message"] for e in last_job(personas.officer_a).errors}
+    assert errors == {2: "出生年月与身份证号码不符（号码显示为1987年11月）。",
+                      3: "出生日期与身份证号码不符（号码显示为1990年9月14日）。"}
+
+
+def test_other_date_columns_need_a_full_date(personas, officer, tmp_path):
+    trainee = builders.training(personas)
+    header = ["姓名", "身份证号码", "培养年度", "评议日期", "年度综合评价等次", "集体鉴定意见"]
+    path = files.write_xlsx(tmp_path / "p.xlsx", [header, [trainee.name, trainee.id_number, "第一年", "2026.06", "优秀", "好。"]])
+    upload(officer, "reserve_appraisals", path)
+    assert last_job(personas.officer_a).errors[0]["message"] == "“2026.06”只有年月，请填写完整日期（年月日），如 2026-06-15。"
+
+
+# --- exported files re-import; closed records are never re-created -----------------------------
+
+
+def test_a_changed_row_for_a_closed_record_is_refused_and_nothing_is_recreated(personas, officer, tmp_path):
+    done = builders.appointed(personas, name="赵任用", id_number=make_id_number(date(1985, 6, 6)))
+    changed = ["赵任用", done.id_number, "", "汉族", "中共党员", "研究生", "茅井村", "", "", ""]
+    upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, changed]))
+    job = last_job(personas.officer_a)
+    assert job.errors == [{"row": 2, "column": "身份证号码", "message": (
+        "该人员的记录为“已任用”，已经办结：导入不能修改该记录，也不能据此重新推荐；如需重新推荐，请在系统中逐人填报。")}]
+    assert Candidate.objects.filter(id_number=done.id_number).count() == 1
+
+
+def test_an_attendance_export_re_imports_after_trainees_moved_on(personas, officer, tmp_path):
+    trainee = builders.training(personas, start=date.today() - timedelta(days=100))
+    session = TrainingSession.objects.create(date=date.today() - timedelta(days=10), topic="党史学习", hours=Decimal("6"))
+    workflow.record_attendance(session=session, candidates=[trainee], by=personas.officer_a)
+    workflow.withdraw(candidate=trainee, by=personas.county_staff, reason="外出务工")
+    exported = tmp_path / "export.xlsx"
+    exported.write_bytes(b"".join(officer.get(reverse("excel:export", args=["reserve_attendance"])).streaming_content))
+    upload(officer, "reserve_attendance", exported)
+    job = last_job(personas.officer_a)
+    assert (job.unchanged_rows, job.new_rows, job.error_rows) == (1, 0, 0), job.errors
+
+
+# --- the preview checks what confirm checks; confirm says why it refuses -------------------------
+
+ATTENDANCE_HEADER = ["培训日期", "培训主题", "姓名", "身份证号码"]
+
+
+def test_the_preview_refuses_attendance_outside_the_trainees_cycle(personas, officer, tmp_path):
+    trainee = builders.training(personas, start=date.today() - timedelta(days=30))
+    early = TrainingSession.objects.create(date=date.today() - timedelta(days=60), topic="党史学习", hours=Decimal("6"))
+    path = files.write_xlsx(tmp_path / "a.xlsx", [ATTENDANCE_HEADER, [f"{early.date:%Y-%m-%d}", "党史学习", trainee.name, trainee.id_number]])
+    upload(officer, "reserve_attendance", path)
+    job = last_job(personas.officer_a)
+    assert job.error_rows == 1
+    assert "的培养期" in job.errors[0]["message"] and "不包含本次培训日期" in job.errors[0]["message"]
+
+
+def test_confirm_names_the_row_when_another_township_took_the_id_after_the_preview(personas, officer, tmp_path):
+    row = person(1)
+    upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, person(2), row]))
+    job = last_job(personas.officer_a)
+    assert job.new_rows == 2
+    builders.draft(personas, personas.tree.village_b1, name="沙坪人", id_number=row[1])
+    page = confirm(officer, job).content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.errors == [{"row": 3, "column": "身份证号码", "message": workflow.DUPLICATE_MESSAGE}]
+    assert f"第 3 行：{workflow.DUPLICATE_MESSAGE}" in job.message and "请稍后重试" not in job.message
+    assert "第 3 行" in page and workflow.DUPLICATE_MESSAGE in page
+    assert not Candidate.objects.filter(village=personas.tree.village_a1).exists()
+
+
+def test_confirm_re_checks_trainees_who_left_training_after_the_preview(personas, officer, tmp_path):
+    trainee = builders.training(personas, start=date.today() - timedelta(days=100))
+    session = TrainingSession.objects.create(date=date.today() - timedelta(days=10), topic="党史学习", hours=Decimal("6"))
+    path = files.write_xlsx(tmp_path / "a.xlsx", [ATTENDANCE_HEADER, [f"{session.date:%Y-%m-%d}", "党史学习", trainee.name, trainee.id_number]])
+    upload(officer, "reserve_attendance", path)
+    job = last_job(personas.officer_a)
+    assert job.new_rows == 1
+    workflow.withdraw(candidate=trainee, by=personas.county_staff, reason="外出务工")
+    confirm(officer, job)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.errors == [{"row": 2, "column": "身份证号码", "message": "该人员当前为“已退出”，不在培养期，不能登记出勤。"}]
+    assert not Attendance.objects.exists()
+    assert AuditEvent.objects.filter(kind="import", detail__has_key="error").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_users_confirming_the_same_people_at_once_one_wins_the_other_is_told_which_rows(tmp_path, settings):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from cadre_portal.testing import make_personas
+
+    settings.EXCEL_IMPORT_DIR = str(tmp_path / "imports")
+    personas = make_personas()
+    rows = [person(i) for i in range(1, 4)]
+    path = files.write_xlsx(tmp_path / "n.xlsx", [HEADER, *rows])
+    clients = []
+    for user, extra in ((personas.officer_a, {}), (personas.county_staff, {"stage": "training", "note": "名册"})):
+        client = Client()
+        client.force_login(user)
+        upload(client, "reserve_nominations", path, **extra)
+        assert last_job(user).new_rows == 3
+        clients.append((client, last_job(user)))
+    barrier = threading.Barrier(2)
+
+    def go(client, job):
+        barrier.wait()
+        try:
+            client.post(reverse("excel:job_confirm", args=[job.pk]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=go, args=pair) for pair in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    jobs = sorted((ImportJob.objects.get(pk=job.pk) for _c, job in clients), key=lambda j: j.status)
+    assert [j.status for j in jobs] == ["done", "failed"]
+    loser = jobs[1]
+    assert [e["row"] for e in loser.errors] == [2, 3, 4]
+    # Serialised, the loser's re-check finds the winner's records; racing, the unique
+    # constraint decides and the loser's rows are named all the same.
+    assert loser.message.startswith("确认导入时发现问题，没有写入任何数据。第 2 行：")
+    assert loser.errors[0]["message"] in (workflow.DUPLICATE_MESSAGE, "该记录在预览之后已由他人录入，请重新上传文件并预览。")
+    assert Candidate.objects.count() == 3
+
+
+# --- export filters -------------------------------------------------------------------------
+
+
+def export_sheet(client, query=""):
+    response = client.get(reverse("excel:export", args=["reserve_nominations"]) + query)
+    if response.status_code != 200:
+        return response.status_code, response.content.decode()
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    return 200, [row[0].value for row in sheet.iter_rows(min_row=2)]
+
+
+def test_an_export_filter_outside_the_scope_or_unknown_is_refused_not_ignored(personas, officer, login):
+    builders.draft(personas, name="天城人")
+    builders.draft(personas, personas.tree.village_b1, name="沙坪人", id_number=make_id_number(date(1991, 1, 1)))
+    status, page = export_sheet(officer, f"?village={personas.tree.village_b1.pk}")
+    assert status == 400 and "村（社区）" in page and "未导出任何数据" in page
+    status, page = export_sheet(officer, f"?township={personas.tree.township_b.pk}")
+    assert status == 400 and "township" in page and "不适用于您的数据范围" in page
+    county = login(personas.county_staff)
+    assert export_sheet(county, "?township=999999")[0] == 400
+    assert export_sheet(county, "?township=abc")[0] == 400
+    assert AuditEvent.objects.filter(kind="export").count() == 0
+
+
+def test_valid_export_filters_and_presentation_parameters_still_export(personas, officer, login):
+    builders.draft(personas, name="天城人")
+    builders.draft(personas, personas.tree.village_a2, name="大岭人", id_number=make_id_number(date(1991, 1, 1)))
+    assert export_sheet(officer, f"?village={personas.tree.village_a2.pk}&page=2&sort=name") == (200, ["大岭人"])
+    assert export_sheet(officer, "?village=&stage=") == (200, ["天城人", "大岭人"])
+    county = login(personas.county_staff)
+    assert export_sheet(county, f"?township={personas.tree.township_a.pk}")[1] == ["天城人", "大岭人"]

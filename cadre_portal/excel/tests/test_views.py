@@ -234,15 +234,19 @@ def test_the_template_has_notes_dropdowns_and_text_columns(personas, admin_clien
 
 
 def test_users_import_never_sets_passwords_or_superuser(personas, admin_client, tmp_path):
+    User.objects.create_superuser("root2", password="x-Test-pass-1", role="admin", region=personas.tree.county)
     path = files.write_xlsx(tmp_path / "users.xlsx", [
         ["用户名", "姓名", "角色", "数据范围", "是否启用", "密码", "is_superuser"],
         ["officer_c", "新组织委员", "乡镇组织委员", "天城镇", "是", "123456", "1"],
-        ["admin", "改超级管理员", "县领导", "崇阳县", "否", "", ""],
+        ["admin", "改超级管理员", "系统管理员", "崇阳县", "否", "", ""],
+        ["root2", "改超级管理员", "县领导", "崇阳县", "是", "", ""],
     ])
     upload(admin_client, "users", path)
     job = job_of(personas.admin)
-    assert {"row": 3, "column": "用户名", "message": "超级管理员账号不能通过导入修改。"} in job.errors
-    assert [e["row"] for e in job.errors] == [3, 3]
+    assert job.errors == [
+        {"row": 3, "column": "是否启用", "message": "不能停用自己的账号。"},
+        {"row": 4, "column": "用户名", "message": "超级管理员账号不能通过导入修改。"},
+    ]
     path = files.write_xlsx(tmp_path / "users2.xlsx", [
         ["用户名", "姓名", "角色", "数据范围", "是否启用", "密码"], ["officer_c", "新组织委员", "乡镇组织委员", "天城镇", "是", "123456"],
     ])
@@ -288,3 +292,33 @@ def test_regions_import_adds_a_village_and_round_trips(personas, admin_client, t
     job = job_of(personas.admin)
     assert (job.new_rows, job.updated_rows, job.error_rows) == (0, 0, 0), job.errors
     assert job.unchanged_rows == Region.objects.count()
+
+
+@pytest.mark.parametrize("name, content, limit, message", [
+    ("empty.xlsx", b"", None, "文件是空的"),
+    ("big.xlsx", b"PK\x03\x04" + b"\0" * 3000, 2000, "超过上限"),
+    ("names.csv", b"a,b\n", None, "只能上传 Excel 文件"),
+    ("renamed.xlsx", b"%PDF-1.4\n%%EOF\n", None, "不是 Excel 工作簿"),
+], ids=["empty", "oversized", "not-excel-name", "renamed-pdf"])
+def test_every_refused_file_is_audited_and_nothing_is_kept(personas, admin_client, tmp_path, settings, excel_storage,
+                                                           name, content, limit, message):
+    if limit:
+        settings.EXCEL_MAX_UPLOAD_BYTES = limit
+    path = tmp_path / name
+    path.write_bytes(content)
+    response = upload(admin_client, "units", path)
+    assert message in response.content.decode()
+    event = AuditEvent.objects.filter(kind="import").latest("created_at")
+    assert message in event.detail["refused"] and event.detail["file"] == name and event.user == personas.admin
+    assert not ImportJob.objects.exists()
+    assert stored_files(excel_storage) == []
+
+
+def test_a_refused_confirm_shows_every_row_and_reason(personas, admin_client, tmp_path):
+    upload(admin_client, "units", units_file(tmp_path, [["县教育局", "党政机关", "崇阳县"], ["县卫健局", "党政机关", "崇阳县"]]))
+    job = job_of(personas.admin)
+    Unit.objects.create(name="县卫健局", kind="party_gov", region=personas.tree.county)
+    page = admin_client.post(reverse("excel:job_confirm", args=[job.pk]), follow=True).content.decode()
+    assert "第 3 行：该记录在预览之后已由他人录入" in page
+    assert 'data-testid="error-table"' in page
+    assert Unit.objects.count() == 1
