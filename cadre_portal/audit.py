@@ -6,6 +6,9 @@ model; this module records the events that are not a field change.
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -13,12 +16,29 @@ from cadre_portal.models import AuditEvent, Region
 
 
 def client_ip(request) -> str | None:
+    """The client's address as the portal's own proxies saw it.
+
+    With ``TRUSTED_PROXY_COUNT = n`` (nginx in front: 1) the n-th address from the
+    right of ``X-Forwarded-For`` is the client — each trusted proxy appends the
+    address it received the request from, so what a client writes into the header
+    itself stays to the left and is never believed. With 0 (the default) the header
+    is ignored. A request that did not pass through all the proxies (too few hops)
+    or a malformed address falls back to ``REMOTE_ADDR``.
+    """
     if request is None:
         return None
-    # Behind the production reverse proxy the first X-Forwarded-For hop is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0
+    if count <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < count:
+        return remote
+    candidate = hops[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def record(kind: str, *, user=None, summary: str, request=None, region=None, username: str = "", **detail) -> AuditEvent:

@@ -1,4 +1,5 @@
-"""Login required everywhere (except an allowlist) and session idle/absolute limits."""
+"""Login required everywhere (except an allowlist), session idle/absolute limits,
+no caching of personal data."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.contrib.auth.views import redirect_to_login
 from django.urls import Resolver404, resolve
+from django.utils.cache import add_never_cache_headers
 
 from cadre_portal.models import AuditEvent
 
@@ -91,3 +93,21 @@ class SessionLimitsMiddleware:
             if last_seen is None or now - last_seen > 60:
                 session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """Pages shown to a logged-in user and every file download carry personal data
+    (names, ID numbers): ``Cache-Control: no-store, private`` so no browser cache,
+    shared proxy or "back" button after logout keeps a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        download = response.get("Content-Disposition", "").lower().startswith("attachment")
+        if download or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response
+

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET
@@ -29,7 +30,14 @@ def home(request):
 
 @require_GET
 def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
+    """200 when this node can serve (the database answers), 503 otherwise; the body
+    also reports the broker, the last beat run and the outbox backlog."""
+    from cadre_portal import health
+
+    ok, result = health.report()
+    response = JsonResponse(result, status=200 if ok else 503, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def audit_log(request):
@@ -82,7 +90,26 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    """A dropped database connection or a query cancelled by the web statement
+    timeout is a 503 with a Chinese explanation (retry later / narrow the filter);
+    anything else is a 500. Called while the exception is being handled, wherever it
+    was raised (a view or a middleware loading the session)."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        cancelled = type(exc.__cause__).__name__ == "QueryCanceled" or "statement timeout" in str(exc)
+        context = (
+            {"title": "查询时间过长", "message": "本次查询超过了允许的时间，已中止。请缩小筛选范围后重试；需要全部数据时请使用导出。"}
+            if cancelled else {}
+        )
+        # No request context: the context processors would ask the database again.
+        response = HttpResponse(render_to_string("503.html", context), status=503)
+        response["Retry-After"] = "5"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 def csrf_failure(request, reason=""):
