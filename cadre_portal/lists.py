@@ -365,14 +365,20 @@ def build(
     export: str | None = None,
     per_page: int = DEFAULT_PER_PAGE,
     params=None,
+    table_kwargs: dict | None = None,
 ) -> Listing:
-    """Filter, sort and page ``queryset`` (already scoped) for a list page."""
+    """Filter, sort and page ``queryset`` (already scoped) for a list page.
+    ``table_kwargs`` go to the table's constructor (e.g. the viewer, for per-page extras)."""
+    table_kwargs = table_kwargs or {}
     params = request.GET if params is None else params
     filterset = None
     if filterset_class is not None:
         filterset = filterset_class(params, queryset=queryset, **(filterset_kwargs or {}))
         queryset = filterset.qs
-    table = table_class(queryset, request=request)
+    # Not table_class(..., request=request): django-tables2 would then paginate by
+    # OFFSET and count the rows itself; sorting and pages are done here instead.
+    table = table_class(queryset, **table_kwargs)
+    table.request = request
     sort = params.get(SORT_PARAM)
     if sort:
         table.order_by = sort  # names that are not sortable columns are dropped by the table

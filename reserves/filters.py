@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from cadre_portal import codes
+from cadre_portal.filters import PortalFilterSet
 from cadre_portal.models import Region
 from cadre_portal.people import name_search_q
 from reserves.models import Candidate, FollowUpVisit
@@ -18,7 +19,28 @@ AGE_BANDS = [("-25", "25岁及以下"), ("26-30", "26-30岁"), ("31-35", "31-35�
 YES = [("1", "是")]
 
 
-class CandidateFilter(django_filters.FilterSet):
+class ScopedRegionFilterMixin:
+    """乡镇 / 村（社区） choices limited to the user's scope; no 乡镇 choice for a township officer."""
+
+    def _limit_regions(self, user):
+        regions = Region.objects.visible_to(user)
+        self.filters["township"].queryset = regions.filter(level=Region.Level.TOWNSHIP)
+        self.filters["village"].queryset = regions.filter(level=Region.Level.VILLAGE)
+        if not user.sees_whole_county:
+            del self.filters["township"]
+
+    def filter_township(self, qs, name, value):
+        return qs.filter(village__parent=value) if value else qs
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(name_search_q(value))
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class CandidateFilter(ScopedRegionFilterMixin, PortalFilterSet):
     q = django_filters.CharFilter(label="姓名/拼音/身份证后四位", method="filter_q")
     township = django_filters.ModelChoiceFilter(
         label="乡镇", queryset=Region.objects.none(), method="filter_township", empty_label="全部乡镇"
@@ -40,25 +62,7 @@ class CandidateFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        regions = Region.objects.visible_to(user)
-        self.filters["township"].queryset = regions.filter(level=Region.Level.TOWNSHIP)
-        self.filters["village"].queryset = regions.filter(level=Region.Level.VILLAGE)
-        if not user.sees_whole_county:
-            del self.filters["township"]
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():  # Tabler look for the plain filter widgets
-            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-            field.widget.attrs.setdefault("class", css)
-        return form
-
-    def filter_q(self, qs, name, value):
-        return qs.filter(name_search_q(value))
-
-    def filter_township(self, qs, name, value):
-        return qs.filter(village__parent=value) if value else qs
+        self._limit_regions(user)
 
     def filter_priority(self, qs, name, value):
         return qs.with_priority_group(value) if value else qs
@@ -84,3 +88,28 @@ class CandidateFilter(django_filters.FilterSet):
             return qs
         due = FollowUpVisit.objects.due().filter(candidate=OuterRef("pk"))
         return qs.filter(Exists(due))
+
+
+class PoolFilter(ScopedRegionFilterMixin, PortalFilterSet):
+    """储备库 filters: who, where, when admitted, which direction of use."""
+
+    q = django_filters.CharFilter(label="姓名/拼音/身份证后四位", method="filter_q")
+    township = django_filters.ModelChoiceFilter(
+        label="乡镇", queryset=Region.objects.none(), method="filter_township", empty_label="全部乡镇"
+    )
+    village = django_filters.ModelChoiceFilter(label="村（社区）", queryset=Region.objects.none(), empty_label="全部村（社区）")
+    direction = django_filters.CharFilter(label="使用方向包含", field_name="pool_entry__direction", lookup_expr="contains")
+    admitted_from = django_filters.DateFilter(
+        label="入库日期自", field_name="pool_entry__admitted_on", lookup_expr="gte", widget=_date_input()
+    )
+    admitted_to = django_filters.DateFilter(
+        label="入库日期至", field_name="pool_entry__admitted_on", lookup_expr="lte", widget=_date_input()
+    )
+
+    class Meta:
+        model = Candidate
+        fields = ["q", "township", "village", "direction", "admitted_from", "admitted_to"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_regions(user)

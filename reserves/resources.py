@@ -37,6 +37,7 @@ from cadre_portal.excel.resources import ExcelResource, ImportRefused, register
 from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem, Region
 from reserves import workflow
 from reserves.models import Appraisal, Attendance, Candidate, TrainingSession
+from reserves.tables import CandidateTable
 
 S = Candidate.Stage
 NOT_IN_SCOPE = "该身份证号码不在您管辖范围内的后备干部中，请核对。"
@@ -95,6 +96,7 @@ class NominationResource(ExcelResource):
     export_roles = ("township_officer", "county_staff")
     natural_key = ("id_number",)
     list_url_name = "reserves:list"
+    list_table_class = CandidateTable  # an export carrying the list's sort follows it
     options_form_class = NominationOptionsForm
     import_note = ("乡镇组织委员导入的推荐人选为草稿，需录入考察测评结果后再提交县委组织部审查备案；"
                    "县委组织部干部导入历史名册时须选择导入后所处阶段并填写导入说明。")

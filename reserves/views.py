@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from cadre_portal import lists
 from cadre_portal.models import Region
 from reserves import forms, services, workflow
-from reserves.filters import CandidateFilter
+from reserves.filters import CandidateFilter, PoolFilter
+from reserves.tables import CandidateTable, PoolTable, TrainingSessionTable
 from reserves.models import (
     PACE_GRACE_DAYS,
     Transition,
@@ -53,26 +56,22 @@ def _require_officer(user):
 
 @require_GET
 def candidate_list(request):
-    qs = _candidates(request.user).with_projection()
-    flt = CandidateFilter(request.GET, queryset=qs, user=request.user)
-    page = Paginator(flt.qs, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "reserves/candidate_list.html", {"filter": flt, "page_obj": page, "required_hours": REQUIRED_HOURS, "pace_grace_days": PACE_GRACE_DAYS},
+    listing = lists.build(
+        request, queryset=_candidates(request.user), table_class=CandidateTable, filterset_class=CandidateFilter,
+        filterset_kwargs={"user": request.user}, export="reserve_nominations",
     )
+    return render(request, "reserves/candidate_list.html", {"listing": listing})
 
 
 @require_GET
 def pool_roster(request):
-    """储备库: the pool per township and village."""
-    qs = _candidates(request.user).filter(stage=S.POOL).select_related("pool_entry").order_by("village__path", "name")
-    township = request.GET.get("township")
-    if township:
-        qs = qs.filter(village__parent_id=township)
-    groups: dict = {}
-    for c in qs:
-        groups.setdefault(c.village.parent, {}).setdefault(c.village, []).append(c)
-    townships = Region.objects.visible_to(request.user).filter(level=Region.Level.TOWNSHIP)
-    return render(request, "reserves/pool.html", {"groups": groups, "townships": townships, "selected": township, "total": qs.count()})
+    """储备库: the pool members, village by village (keyset pages, filters, export)."""
+    queryset = _candidates(request.user).filter(stage=S.POOL).select_related("pool_entry")
+    listing = lists.build(
+        request, queryset=queryset, table_class=PoolTable, filterset_class=PoolFilter,
+        filterset_kwargs={"user": request.user}, export="reserve_pool",
+    )
+    return render(request, "reserves/pool.html", {"listing": listing})
 
 
 @require_GET
@@ -490,13 +489,13 @@ def submit_village(request, village_pk):
 
 @require_GET
 def training_list(request):
-    sessions = TrainingSession.objects.annotate(
-        n_attended=Count("attendances", filter=Q(attendances__candidate__in=Candidate.objects.visible_to(request.user)))
-    ).order_by("-date", "-pk")
-    page = Paginator(sessions, 30).get_page(request.GET.get("page"))
-    behind = Candidate.objects.visible_to(request.user).behind_on_hours().count()
-    in_training = Candidate.objects.visible_to(request.user).training().count()
-    return render(request, "reserves/training_list.html", {"page_obj": page, "behind": behind, "in_training": in_training})
+    listing = lists.build(
+        request, queryset=TrainingSession.objects.all(), table_class=TrainingSessionTable,
+        table_kwargs={"user": request.user}, per_page=30,
+    )
+    trainees = Candidate.objects.visible_to(request.user).training()
+    behind = trainees.filter(hours_behind_from__lte=date.today()).count()
+    return render(request, "reserves/training_list.html", {"listing": listing, "behind": behind, "in_training": trainees.count()})
 
 
 def training_create(request):

@@ -20,7 +20,7 @@ def people(personas):
 def names(client, q):
     response = client.get(reverse("reserves:list"), {"q": q})
     assert response.status_code == 200
-    return {c.name for c in response.context["page_obj"]}
+    return {c.name for c in response.context["listing"].records}
 
 
 def test_initials_find_the_person(login, personas, people):
