@@ -104,7 +104,7 @@ class NominationResource(ExcelResource):
     name = TextColumn("name", "姓名", required=True, max_length=32, width=10)
     id_number = IDNumberColumn(required=True)
     sex = SexColumn(id_of="id_number", note="可不填，按身份证号码判断")
-    birth_date = DateColumn("birth_date", "出生日期", aliases=("出生年月",), allow_month=True, birth_of="id_number",
+    birth_date = DateColumn("birth_date", "出生日期", aliases=("出生年月",), birth_of="id_number",
                             note="可不填，按身份证号码判断；只填到月份时须与身份证号码的年月一致")
     ethnicity = CodeColumn("ethnicity", "民族", choices=codes.ETHNICITY, width=8, note="不填视为汉族")
     political_status = CodeColumn("political_status", "政治面貌", choices=codes.POLITICAL_STATUS, width=12)
@@ -294,7 +294,7 @@ class AttendanceResource(CandidateRowsMixin, ExcelResource):
     import_note = "培训班次须已由县委组织部在系统中建立；按“培训日期 + 培训主题”对应班次，学时按班次自动登记。"
     candidate_stage_message = "该人员当前为“{stage}”，不在培养期，不能登记出勤。"
 
-    session_date = DateColumn("session__date", "培训日期", required=True, target="session_date")
+    session_date = DateColumn("session__date", "培训日期", required=True, target="session_date", allow_month=False)
     session_topic = TextColumn("session__topic", "培训主题", required=True, target="session_topic", width=30)
     candidate_name = TextColumn("candidate__name", "姓名", required=True, target="candidate_name", width=10)
     id_number = IDNumberColumn("candidate__id_number", "身份证号码", required=True, target="id_number")
@@ -480,7 +480,7 @@ class AppraisalResourceBase(CandidateRowsMixin, ExcelResource):
     id_number = IDNumberColumn("candidate__id_number", "身份证号码", required=True, target="id_number")
     village = RegionColumn("candidate__village", "所在村（社区）", levels=(5,), importable=False)
     year = AppraisalYearColumn()
-    appraised_on = DateColumn("appraised_on", "评议日期", required=True)
+    appraised_on = DateColumn("appraised_on", "评议日期", required=True, allow_month=False)
     grade = GradeColumn()
     opinion = TextColumn("opinion", "集体鉴定意见", required=True, max_length=2000, width=40)
 

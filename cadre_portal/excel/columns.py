@@ -396,22 +396,25 @@ def plain_date(value):
 
 
 class DateColumn(Column):
-    """A date. ``allow_month``: a month alone (``1987.11``) is accepted (出生年月); otherwise
-    a full date is required. ``birth_of``: the target of the row's ID-number column; the
-    date must then agree with the birth date in the number (a month alone: its year and
-    month), an empty cell takes it, and the number's full date is stored."""
+    """A date. ``allow_month`` (default): a month alone (``2015.06``) is accepted and means the
+    first of that month; ``allow_month=False`` requires a full date (a training session's
+    day). ``birth_of``: the target of the row's ID-number column; the date must then agree
+    with the birth date in the number (a month alone: its year and month), an empty cell
+    takes it, and the number's full date is stored."""
 
     text_format = True
 
-    def __init__(self, attribute, header, *, allow_month=False, birth_of=None, **kw):
+    def __init__(self, attribute, header, *, allow_month=True, birth_of=None, **kw):
         super().__init__(attribute, header, **kw)
         self.allow_month = allow_month
         self.birth_of = birth_of
 
     @property
     def kind_note(self):
-        if self.allow_month:
+        if self.birth_of:
             return "可填 1990.05、1990年5月、199005（只到月份），或 1990-05-01 等完整日期"
+        if self.allow_month:
+            return "日期可填 1990-05-01、1990.5.1、1990年5月1日；只填到月份（1990.05）时按该月1日记"
         return "填完整日期：2026-03-20、2026.3.20、2026年3月20日 或 20260320"
 
     def empty_value(self):
