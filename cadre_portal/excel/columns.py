@@ -98,6 +98,26 @@ class Column(Field):
             return _plain_cell
         return _memo_cell(self.to_cell, ctx)
 
+    def apply_bounds(self, model) -> None:
+        """Take the model field's declared range (``cadre_portal.bounds``) where this column
+        sets none itself (hook: number and date columns)."""
+
+    def model_field_range(self, model):
+        """The declared range of the model field this column reads (``a__b`` follows relations)."""
+        from cadre_portal import bounds
+
+        parts = self.attribute.split("__") if self.attribute else []
+        current = model
+        try:
+            for part in parts[:-1]:
+                current = current._meta.get_field(part).related_model
+            if current is None or not parts:
+                return None
+            current._meta.get_field(parts[-1])
+        except Exception:  # noqa: BLE001 - not a model field path (a computed column)
+            return None
+        return bounds.limits(current, parts[-1])
+
     def cross_check(self, row) -> None:
         """Checks against other cells of the same row, after every cell is read (hook):
         call ``row.error``; may fill ``row.values`` (a value derived from another cell)."""
@@ -153,7 +173,26 @@ class TextColumn(Column):
         return text
 
 
-class IntegerColumn(Column):
+class _RangeMixin:
+    """``min_value``/``max_value``: given, or taken from the model's declared range."""
+
+    def apply_bounds(self, model) -> None:
+        if self.min_value is not None or self.max_value is not None:
+            return
+        rng = self.model_field_range(model)
+        if rng is not None:
+            self.min_value, self.max_value = rng.low, rng.high
+
+    def range_error(self, value):
+        from cadre_portal.bounds import Range, message_for
+
+        low, high = self.min_value, self.max_value
+        if (low is not None and value < low) or (high is not None and value > high):
+            return CellError(message_for(self.header, Range(low, high)))
+        return None
+
+
+class IntegerColumn(_RangeMixin, Column):
     def __init__(self, attribute, header, *, min_value=None, max_value=None, **kw):
         super().__init__(attribute, header, **kw)
         self.min_value, self.max_value = min_value, max_value
@@ -171,14 +210,13 @@ class IntegerColumn(Column):
             if not re.fullmatch(r"-?\d+", text):
                 raise CellError("应填写整数。")
             value = int(text)
-        if self.min_value is not None and value < self.min_value:
-            raise CellError(f"不能小于 {self.min_value}。")
-        if self.max_value is not None and value > self.max_value:
-            raise CellError(f"不能大于 {self.max_value}。")
+        error = self.range_error(value)
+        if error:
+            raise error
         return value
 
 
-class DecimalColumn(Column):
+class DecimalColumn(_RangeMixin, Column):
     def __init__(self, attribute, header, *, places=1, min_value=None, max_value=None, **kw):
         super().__init__(attribute, header, **kw)
         self.places, self.min_value, self.max_value = places, min_value, max_value
@@ -197,10 +235,9 @@ class DecimalColumn(Column):
         if value != value.quantize(quant):
             raise CellError(f"最多保留 {self.places} 位小数。")
         value = value.quantize(quant)
-        if self.min_value is not None and value < Decimal(str(self.min_value)):
-            raise CellError(f"不能小于 {self.min_value}。")
-        if self.max_value is not None and value > Decimal(str(self.max_value)):
-            raise CellError(f"不能大于 {self.max_value}。")
+        error = self.range_error(value)
+        if error:
+            raise error
         return value
 
     def to_cell(self, values, ctx):
@@ -395,7 +432,7 @@ def plain_date(value):
     return value
 
 
-class DateColumn(Column):
+class DateColumn(_RangeMixin, Column):
     """A date. ``allow_month`` (default): a month alone (``2015.06``) is accepted and means the
     first of that month; ``allow_month=False`` requires a full date (a training session's
     day). ``birth_of``: the target of the row's ID-number column; the date must then agree
@@ -404,10 +441,11 @@ class DateColumn(Column):
 
     text_format = True
 
-    def __init__(self, attribute, header, *, allow_month=True, birth_of=None, **kw):
+    def __init__(self, attribute, header, *, allow_month=True, birth_of=None, min_value=None, max_value=None, **kw):
         super().__init__(attribute, header, **kw)
         self.allow_month = allow_month
         self.birth_of = birth_of
+        self.min_value, self.max_value = min_value, max_value
 
     @property
     def kind_note(self):
@@ -424,6 +462,9 @@ class DateColumn(Column):
         value = parse_date(raw)
         if type(value) is MonthDate and not self.allow_month:
             raise CellError(f"“{clean_text(raw)}”只有年月，请填写完整日期（年月日），如 {value.year}-{value.month:02d}-15。")
+        error = self.range_error(value)
+        if error:
+            raise error
         return value
 
     def cross_check(self, row) -> None:

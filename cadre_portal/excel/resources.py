@@ -244,9 +244,12 @@ class ExcelResource(resources.ModelResource):
         if cached is not None:
             return cached
         seen, result = set(), []
+        model = cls._meta.model
         for column in sorted((f for f in cls.fields.values() if isinstance(f, Column)), key=lambda c: c.order):
             if id(column) not in seen:
                 seen.add(id(column))
+                if model is not None:
+                    column.apply_bounds(model)  # the model's declared ranges (cadre_portal.bounds)
                 result.append(column)
         cls._columns_cache = result
         return result
