@@ -13,6 +13,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.migrations.operations.base import Operation
 from django.db.models import Q
 
 from cadre_portal import bounds, codes, idcard
@@ -107,14 +108,117 @@ class PersonFields(models.Model):
 
 
 def name_search_q(text: str, prefix: str = "") -> Q:
-    """Match a name, its pinyin initials (``zs``) or full pinyin, or an ID number tail."""
+    """The one person search every registry uses: a name, its pinyin initials
+    (``zs``) or full pinyin (``zhangs``), or an ID number (its last 4+ characters, or
+    all 18). Each kind of input becomes one indexed condition, never an OR with a
+    scan of every name:
+
+    - letters only: initials or full pinyin *starting with* them — a prefix on an
+      indexed column (``varchar_pattern_ops`` on PostgreSQL; a key range on SQLite,
+      whose ``LIKE`` cannot use a plain index);
+    - digits (an ``X`` last): the ID number, exactly when all 18 are given, else its
+      tail (trigram index on PostgreSQL);
+    - anything else (Chinese): the name containing it (trigram index on PostgreSQL).
+
+    The indexes are created by ``PersonSearchIndexes`` in each registry's migrations."""
     text = (text or "").strip()
     if not text:
         return Q()
-    q = Q(**{f"{prefix}name__contains": text})
-    if text.isascii() and text.isalpha():
-        low = text.lower()
-        q |= Q(**{f"{prefix}name_initials__startswith": low}) | Q(**{f"{prefix}name_pinyin__startswith": low})
-    elif text.replace("X", "").replace("x", "").isdigit() and len(text) >= 4:
-        q |= Q(**{f"{prefix}id_number__endswith": text.upper()})
-    return q
+    letters = text.replace(" ", "").replace("'", "")
+    if letters.isascii() and letters.isalpha():
+        low = letters.lower()
+        return _prefix_q(f"{prefix}name_initials", low) | _prefix_q(f"{prefix}name_pinyin", low)
+    digits = text.upper()
+    if digits[:-1].isdigit() and (digits[-1].isdigit() or digits[-1] == "X") and len(digits) >= 4:
+        if len(digits) == 18:
+            return Q(**{f"{prefix}id_number": digits})
+        return Q(**{f"{prefix}id_number__endswith": digits})
+    return Q(**{f"{prefix}name__contains": text})
+
+
+def _prefix_q(field: str, value: str) -> Q:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # A key range uses the column's plain index; SQLite's LIKE would scan.
+        upper = value[:-1] + chr(ord(value[-1]) + 1)
+        return Q(**{f"{field}__gte": value, f"{field}__lt": upper})
+    return Q(**{f"{field}__startswith": value})
+
+
+class PersonSearchIndexes(Operation):
+    """Migration operation: the indexes ``name_search_q`` relies on, for one model with
+    ``PersonFields``. On PostgreSQL: ``pg_trgm`` GIN indexes on the name and the ID
+    number (substring and tail search) and ``varchar_pattern_ops`` indexes on the
+    pinyin columns (prefix search); elsewhere a plain index on the full pinyin (the
+    initials already have one). Add it to the registry's migrations::
+
+        operations = [PersonSearchIndexes("candidate")]
+
+    The indexes live outside Django's model state (they are backend-specific), so the
+    autodetector neither adds nor drops them. Without the right to create the
+    ``pg_trgm`` extension the trigram indexes are skipped with a warning (searches
+    stay correct, only slower); an administrator can run ``CREATE EXTENSION pg_trgm``
+    and migrate again from zero of this operation."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, model_name: str):
+        self.model_name = model_name
+
+    def deconstruct(self):
+        return self.__class__.__name__, [self.model_name], {}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def describe(self):
+        return f"Person search indexes on {self.model_name}"
+
+    def _names(self, table):
+        return {k: f"{table[:40]}_{k}_srch" for k in ("name_trgm", "id_trgm", "initials_pat", "pinyin_pat", "pinyin")}
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        table = model._meta.db_table
+        names = self._names(table)
+        q = schema_editor.quote_name
+        if schema_editor.connection.vendor != "postgresql":
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {q(names['pinyin'])} ON {q(table)} ({q('name_pinyin')})")
+            return
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {q(names['initials_pat'])} ON {q(table)} ({q('name_initials')} varchar_pattern_ops)"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {q(names['pinyin_pat'])} ON {q(table)} ({q('name_pinyin')} varchar_pattern_ops)"
+        )
+        if not _ensure_trigram_extension(schema_editor):
+            return
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {q(names['name_trgm'])} ON {q(table)} USING gin ({q('name')} gin_trgm_ops)")
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {q(names['id_trgm'])} ON {q(table)} USING gin ({q('id_number')} gin_trgm_ops)"
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        for name in self._names(model._meta.db_table).values():
+            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+
+
+def _ensure_trigram_extension(schema_editor) -> bool:
+    import logging
+
+    from django.db import DatabaseError, transaction
+
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cursor.fetchone():
+            return True
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DatabaseError as exc:
+        logging.getLogger(__name__).warning("pg_trgm not available (%s): name search runs without trigram indexes.", exc)
+        return False
+    return True
