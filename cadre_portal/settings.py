@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "cadre_portal.excel",
     "cadre_portal.figures",
     "cadre_portal.dashboards",
+    "cadre_portal.documents",
     "reserves",
     "youth_cadres",
     "talents",

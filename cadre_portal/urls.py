@@ -20,6 +20,7 @@ urlpatterns = [
     path("excel/", include("cadre_portal.excel.urls")),
     path("figures/", include("cadre_portal.figures.urls")),
     path("dashboards/", include("cadre_portal.dashboards.urls")),
+    path("documents/", include("cadre_portal.documents.urls")),
     path("reserves/", include("reserves.urls")),
     path("youth/", include("youth_cadres.urls")),
     path("talents/", include("talents.urls")),
