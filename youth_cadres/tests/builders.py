@@ -31,3 +31,20 @@ def make_cadre(unit, *, birth: date = date(1990, 5, 1), female: bool = False, po
 
 def make_post(unit, title: str = "副局长", *, level: str = "142", headcount: int = 2) -> Post:
     return Post.objects.create(unit=unit, title=title, level=level, headcount=headcount)
+
+
+def bank_member(cadre, by, *, posts=(), status: str = "in_bank", day: date | None = None, key_training: bool = False):
+    """A bank entry for ``cadre`` brought to ``status`` through the workflow."""
+    from youth_cadres import workflow
+    from youth_cadres.models import BankEntry
+
+    day = day or date.today()
+    entry = workflow.recommend(cadre=cadre, by=by, source=BankEntry.Source.DEPARTMENT, recommended_on=day, target_posts=posts)
+    if status == "recommended":
+        return entry
+    workflow.start_inspection(entry=entry, by=by, on=day)
+    if status == "inspecting":
+        return entry
+    workflow.admit(entry=entry, by=by, inspection_opinion="考察合格。", entry_date=day, key_training=key_training)
+    entry.refresh_from_db()
+    return entry
