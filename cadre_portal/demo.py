@@ -26,7 +26,14 @@ DEMO_USERS = [
     ("tiancheng", Role.TOWNSHIP_OFFICER, "刘晓燕", "天城镇党委组织委员", "421223100", ""),
     ("shaping", Role.TOWNSHIP_OFFICER, "张国强", "沙坪镇党委组织委员", "421223101", ""),
     ("jiaoyu", Role.DOMAIN_OFFICER, "周敏", "县教育局人事股股长", DEMO_COUNTY, Domain.EDUCATION),
+    ("fagaiju", Role.UNIT_CONTACT, "赵明", "县发改局办公室主任（干部联络员）", "", ""),
+    ("tianchengzf", Role.UNIT_CONTACT, "孙丽", "天城镇党政办主任（干部联络员）", "", ""),
 ]
+# A unit contact's scope is one unit (region code, unit name), not a region.
+DEMO_USER_UNITS = {
+    "fagaiju": (DEMO_COUNTY, "崇阳县发展和改革局"),
+    "tianchengzf": ("421223100", "崇阳县天城镇人民政府"),
+}
 
 DEMO_UNITS = [
     ("中共崇阳县委组织部", Unit.Kind.PARTY_GOV, DEMO_COUNTY, ""),
@@ -42,6 +49,8 @@ DEMO_UNITS = [
     ("崇阳县城市建设投资有限公司", Unit.Kind.STATE_ENTERPRISE, DEMO_COUNTY, ""),
     ("中共崇阳县天城镇委员会", Unit.Kind.PARTY_GOV, "421223100", ""),
     ("中共崇阳县沙坪镇委员会", Unit.Kind.PARTY_GOV, "421223101", ""),
+    ("崇阳县发展和改革局", Unit.Kind.PARTY_GOV, DEMO_COUNTY, ""),
+    ("崇阳县天城镇人民政府", Unit.Kind.PARTY_GOV, "421223100", ""),
 ]
 
 # Modules that may provide `load(*, county, rng)` for their own demo records.
@@ -57,23 +66,28 @@ def load_regions() -> tuple[int, int]:
 @transaction.atomic
 def load_users_and_units() -> None:
     regions = {r.code: r for r in Region.objects.filter(code__in={u[4] for u in DEMO_USERS} | {u[2] for u in DEMO_UNITS})}
+    for order, (name, kind, code, domain) in enumerate(DEMO_UNITS):
+        Unit.objects.get_or_create(region=regions[code], name=name, defaults={"kind": kind, "domain": domain, "sort_order": order})
     for username, role, full_name, title, code, domain in DEMO_USERS:
         if User.objects.filter(username=username).exists():
             continue
+        unit = None
+        if username in DEMO_USER_UNITS:
+            unit_code, unit_name = DEMO_USER_UNITS[username]
+            unit = Unit.objects.get(region=regions[unit_code], name=unit_name)
         User.objects.create_user(
             username=username,
             password=DEMO_PASSWORD,
             role=role,
             full_name=full_name,
             title=title,
-            region=regions[code],
+            region=regions[code] if code else None,
             domain=domain,
+            unit=unit,
             email=f"{username}@example.com",
             is_staff=role == Role.ADMIN,
             is_superuser=role == Role.ADMIN,
         )
-    for order, (name, kind, code, domain) in enumerate(DEMO_UNITS):
-        Unit.objects.get_or_create(region=regions[code], name=name, defaults={"kind": kind, "domain": domain, "sort_order": order})
 
 
 def load_app_demos(county: Region, seed: int = 20261125) -> list[str]:

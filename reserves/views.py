@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from cadre_portal import lists
+from cadre_portal import identity, lists
 from cadre_portal.models import Region
 from reserves import forms, services, workflow
 from reserves.filters import CandidateFilter, PoolFilter
@@ -176,6 +176,7 @@ def candidate_detail(request, pk):
         "required_hours": REQUIRED_HOURS,
         "shortfall": max(0.0, REQUIRED_HOURS - (candidate.projected_hours or 0)) if pace_judged else None,
         "hours_pct": min(100, int((candidate.hours_done or 0) * 100 / REQUIRED_HOURS)),
+        "elsewhere": identity.records_elsewhere(candidate.id_number, user, exclude=candidate),
     }
     return render(request, "reserves/candidate_detail.html", context)
 

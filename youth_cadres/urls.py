@@ -1,5 +1,48 @@
 from django.urls import path
 
+from youth_cadres import views
+
 app_name = "youth_cadres"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.bank_list, name="bank_list"),
+    path("cadres/", views.cadre_list, name="cadre_list"),
+    path("cadres/new/", views.cadre_create, name="cadre_create"),
+    path("<int:pk>/", views.cadre_detail, name="cadre_detail"),
+    path("<int:pk>/edit/", views.cadre_edit, name="cadre_edit"),
+    path("<int:pk>/print/", views.cadre_print, name="cadre_print"),
+    path("<int:pk>/history/", views.cadre_history, name="cadre_history"),
+    path("<int:pk>/photo/", views.cadre_photo, name="cadre_photo"),
+    path("<int:pk>/recommend/", views.recommend, name="recommend"),
+    path("<int:pk>/record/<slug:kind>/", views.record_add, name="record_add"),
+    path("<int:pk>/record/<slug:kind>/<int:record_pk>/", views.record_edit, name="record_edit"),
+    path("<int:pk>/record/<slug:kind>/<int:record_pk>/delete/", views.record_delete, name="record_delete"),
+    path("<int:pk>/career/", views.career_edit, name="career_edit"),
+    path("<int:pk>/career/review/", views.career_review, name="career_review"),
+    path("<int:pk>/career/milestone/", views.milestone_edit, name="milestone_add"),
+    path("<int:pk>/career/milestone/<int:milestone_pk>/", views.milestone_edit, name="milestone_edit"),
+    path("bank/<int:pk>/<slug:action>/", views.bank_action, name="bank_action"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("posts/", views.post_list, name="post_list"),
+    path("posts/new/", views.post_create, name="post_create"),
+    path("posts/forecast/", views.forecast, name="forecast"),
+    path("posts/<int:pk>/", views.post_detail, name="post_detail"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:pk>/holders/new/", views.holder_add, name="holder_add"),
+    path("holdings/<int:pk>/end/", views.holding_end, name="holding_end"),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_edit, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/items/new/", views.plan_item_edit, name="plan_item_add"),
+    path("plans/<int:pk>/items/<int:item_pk>/", views.plan_item_edit, name="plan_item_edit"),
+    path("plans/<int:pk>/items/<int:item_pk>/delete/", views.plan_item_delete, name="plan_item_delete"),
+    path("appointments/", views.appointment_list, name="appointment_list"),
+    path("rounds/", views.round_list, name="round_list"),
+    path("rounds/new/", views.round_edit, name="round_create"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
+    path("worklog/", views.worklog_list, name="worklog_list"),
+    path("training-records/", views.training_record_list, name="training_record_list"),
+    path("supervision/", views.supervision_list, name="supervision_list"),
+]

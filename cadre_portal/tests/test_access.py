@@ -112,3 +112,72 @@ def test_objects_outside_the_scope_are_404_on_every_object_url(county_world, cli
 def test_the_scope_sweep_covers_the_object_urls():
     # Guards the sweep itself: if no route took an id, the test above would pass vacuously.
     assert [r.name for r in object_routes()], "no object URLs found"
+
+
+# --- the young-cadre bank: unit contacts, township and domain officers -----------------------------
+
+
+@pytest.fixture
+def youth_world(personas, unit_contacts, settings, tmp_path):
+    """One unit's cadre with a bank entry, a post holding, an appointment and every
+    dossier record; outsiders: the other unit's contact, township officers (the unit
+    lies in township A) and a domain officer."""
+    from datetime import date
+
+    from youth_cadres import workflow
+    from youth_cadres.tests.builders import bank_member, full_dossier, make_cadre, make_post
+
+    settings.MEDIA_ROOT = tmp_path
+    staff = personas.county_staff
+    unit = unit_contacts.unit_b  # 天城镇人民政府, in officer_a's township
+    cadre = make_cadre(unit, birth=date(1991, 1, 1))
+    post, other = make_post(unit, "镇长", level="141", headcount=1), make_post(unit, "副镇长", headcount=3)
+    workflow.add_holder(post=other, cadre=make_cadre(unit, birth=date(1970, 1, 1)), by=staff, start=date(2015, 1, 1))
+    entry = bank_member(cadre, staff, posts=[post])
+    workflow.appoint(entry=entry, by=staff, post=post, appointed_on=date.today())
+    second = make_cadre(unit, birth=date(1993, 1, 1))
+    bank_member(second, staff, posts=[other], status="recommended")
+    full_dossier(cadre, staff)
+    return unit_contacts
+
+
+def _youth_pks():
+    ints = set()
+    for model in apps.get_app_config("youth_cadres").get_models():
+        if model.__name__.startswith("Historical"):
+            continue
+        ints.update(model.objects.values_list("pk", flat=True))
+    return sorted(ints)
+
+
+@pytest.mark.parametrize("who", ["contact_of_another_unit", "township_officer", "other_township_officer", "domain_officer"])
+def test_every_young_cadre_object_url_is_404_outside_the_scope(youth_world, personas, client, who):
+    user = {
+        "contact_of_another_unit": youth_world.contact_a,
+        "township_officer": personas.officer_a,
+        "other_township_officer": personas.officer_b,
+        "domain_officer": personas.domain_officer,
+    }[who]
+    client.force_login(user)
+    pks = _youth_pks()
+    routes = [r for r in object_routes() if r.name.startswith("youth_cadres:")]
+    assert routes and pks
+    failures = []
+    for route in routes:
+        for value in pks:
+            url = _reverse(route, int_value=value, str_value="worklog")
+            if url is None:
+                continue
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if status not in (404, 405):
+                    failures.append(f"{method.upper()} {url} -> {status}")
+    assert not failures, "\n".join(failures[:30])
+
+
+def test_the_units_own_contact_opens_its_cadre(youth_world, client):
+    from youth_cadres.models import Cadre
+
+    client.force_login(youth_world.contact_b)
+    cadre = Cadre.objects.filter(unit=youth_world.unit_b).first()
+    assert client.get(reverse("youth_cadres:cadre_detail", args=[cadre.pk])).status_code == 200

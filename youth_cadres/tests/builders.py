@@ -48,3 +48,38 @@ def bank_member(cadre, by, *, posts=(), status: str = "in_bank", day: date | Non
     workflow.admit(entry=entry, by=by, inspection_opinion="考察合格。", entry_date=day, key_training=key_training)
     entry.refresh_from_db()
     return entry
+
+
+def full_dossier(cadre, staff, *, records: int = 1, first: int = 0):
+    """``records`` of every per-cadre record kind for ``cadre``, a career plan with a
+    milestone and a review, a training plan item and an appointment round: every
+    object the young-cadre pages can open."""
+    from django.core.files.base import ContentFile
+
+    from youth_cadres import models as m
+
+    day = date(2025, 3, 1)
+    for i in range(records):
+        m.ResumeEntry.objects.create(cadre=cadre, start=date(2008 + i % 10, 9, 1), end=date(2012 + i % 10, 7, 1), text=f"某大学学习{i}")
+        m.FamilyMember.objects.create(cadre=cadre, relation="父亲", name=f"家人{i}", birth_date=date(1960, 1, 1), political_status="13")
+        m.RewardPunishment.objects.create(cadre=cadre, date=day, kind="reward", text=f"嘉奖{i}")
+        m.AnnualAssessment.objects.create(cadre=cadre, year=1970 + first + i, result="1")
+        m.TrainingRecord.objects.create(cadre=cadre, dimension="political", line="department", start=day, title=f"培训{i}")
+        m.StudyRecord.objects.create(cadre=cadre, date=day, form="self", topic=f"学习{i}")
+        m.ConductNote.objects.create(cadre=cadre, date=day, aspect="political", nature="praise", content=f"表现{i}")
+        m.WorkLogEntry.objects.create(cadre=cadre, date=day, content=f"工作{i}")
+        m.PerformanceCheck.objects.create(cadre=cadre, kind="periodic", checked_on=day, rating="好", comment=f"考查{i}")
+        m.SupervisionOpinion.objects.create(cadre=cadre, source="leader", date=day, content=f"意见{i}")
+        m.IntegrityCheck.objects.create(cadre=cadre, date=day, method="talk", result="clear")
+        attachment = m.DossierAttachment(cadre=cadre, category="work", title=f"材料{i}", original_name=f"材料{i}.pdf", size=4,
+                                         content_type="application/pdf")
+        attachment.file.save(f"a{i}.pdf", ContentFile(b"%PDF"), save=True)
+    plan = m.CareerPlan.objects.create(cadre=cadre, analysis="分析", goal="目标", path="路径", made_on=date(2024, 1, 1),
+                                       next_review_due=date(2025, 1, 1), created_by=staff)
+    for i in range(records):
+        m.CareerMilestone.objects.create(plan=plan, due=date(2026, 1, 1), description=f"节点{i}")
+        m.CareerReview.objects.create(plan=plan, reviewed_on=date(2024, 12, 1), summary=f"回顾{i}", next_review_due=date(2025, 12, 1), by=staff)
+    training_plan, _ = m.TrainingPlan.objects.get_or_create(cohort="potential_90", year=2026, defaults={"title": "计划"})
+    m.TrainingPlanItem.objects.create(plan=training_plan, dimension="political", content="措施", line="department")
+    m.AppointmentRound.objects.get_or_create(title="第一批", defaults={"date": day})
+    return plan
