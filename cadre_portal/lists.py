@@ -314,6 +314,7 @@ class Listing:
     keyset: bool = True
     page_number: int | None = None
     num_pages: int | None = None
+    filter_form: object = None  # a plain form for build_rows' filter panel
 
     @property
     def end(self) -> int | None:
@@ -325,7 +326,11 @@ class Listing:
 
     @property
     def form(self):
-        return self.filterset.form if self.filterset is not None else None
+        return self.filterset.form if self.filterset is not None else self.filter_form
+
+    @property
+    def has_filters(self) -> bool:
+        return self.form is not None
 
 
 def _query(params, **changes) -> str:
@@ -402,6 +407,27 @@ def build(
 @dataclass
 class _Page:
     object_list: object
+
+
+def build_rows(request, *, rows: list, table_class: type[PortalTable], table_kwargs: dict | None = None,
+               export_url: str | None = None, form=None) -> Listing:
+    """A summary table computed in a few grouped queries (e.g. one row per village):
+    the same headers, sorting and look as ``build``, all rows on one page, sorted in
+    Python by the column's accessor. For lists of records use ``build``."""
+    params = request.GET
+    table = table_class(rows, **(table_kwargs or {}))
+    table.request = request
+    sort = params.get(SORT_PARAM)
+    if sort:
+        table.order_by = sort
+    records = list(table.data.data)
+    listing = Listing(table=table, filterset=None, records=records, count=RowCount(len(records)),
+                      start=1 if records else 0, keyset=False, filter_form=form)
+    listing.headers = _headers(table, params)
+    listing.export_url = export_url
+    table.prepare_page(records)
+    table.page = _Page(tables.rows.BoundRows(data=records, table=table))
+    return listing
 
 
 def _keyset_page(table, filterset, ordered, keys, params, size, count) -> Listing:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, DecimalField, Exists, F, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, DecimalField, F, IntegerField, Min, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -33,6 +33,7 @@ from cadre_portal.figures.registry import (
     section,
 )
 from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem, Region
+from reserves import events
 from reserves.models import (
     REQUIRED_HOURS,
     VILLAGE_MAX,
@@ -41,7 +42,6 @@ from reserves.models import (
     Appraisal,
     Attendance,
     Candidate,
-    PoolEntry,
     Promotion,
     Transition,
 )
@@ -144,12 +144,18 @@ def village_url(key):
 
 # --- the seed's figures --------------------------------------------------------------------------
 
+def _happened(user, period, key):
+    """The user's candidates whose ``key`` event (``reserves.events``, shared with the
+    lists' date filters) happened in the period."""
+    return Candidate.objects.visible_to(user).filter(events.get(key).happened(*period.dates))
+
+
 def _appointed(user, period):
     first = (
         Appointment.objects.filter(candidate=OuterRef("pk"), appointed_on__range=period.dates)
         .order_by().values("candidate").annotate(first=Min("appointed_on")).values("first")
     )
-    return Candidate.objects.visible_to(user).annotate(first_appointed_on=Subquery(first)).filter(first_appointed_on__isnull=False)
+    return _happened(user, period, "appointed").annotate(first_appointed_on=Subquery(first))
 
 
 register(Figure(
@@ -166,7 +172,7 @@ def _promoted(user, period):
         Promotion.objects.filter(candidate=OuterRef("pk"), into_township_leadership=True, date__range=period.dates)
         .order_by().values("candidate").annotate(first=Min("date")).values("first")
     )
-    return Candidate.objects.visible_to(user).annotate(first_promoted_on=Subquery(first)).filter(first_promoted_on__isnull=False)
+    return _happened(user, period, "promoted").annotate(first_promoted_on=Subquery(first))
 
 
 register(Figure(
@@ -305,31 +311,24 @@ register(Figure(
 ))
 
 
-def _with_transition(user, period, q):
-    start, end = period.datetimes
-    moved = Transition.objects.filter(q, candidate=OuterRef("pk"), at__gte=start, at__lt=end)
-    return Candidate.objects.visible_to(user).filter(Exists(moved))
-
-
 register(Figure(
     key="reserves.nominated", label="新推荐后备干部", unit="人", kind=FLOW, section=SECTION, order=120,
     description="统计期间内乡镇填报推荐（或县委组织部导入台账）的人数。",
-    rows=lambda user, period: _with_transition(user, period, Q(action__in=[A.NOMINATE, A.IMPORT])),
+    rows=lambda user, period: _happened(user, period, "nominated"),
     dimensions=(region_dimension("village"),), **PERSON,
 ))
 
 register(Figure(
     key="reserves.filed", label="审查备案纳入培养序列", unit="人", kind=FLOW, section=SECTION, order=130,
     description="统计期间内经县委组织部审查备案、纳入后备干部培养序列的人数。",
-    rows=lambda user, period: _with_transition(user, period, Q(action=A.FILE) | Q(action=A.IMPORT, to_stage=S.TRAINING)),
+    rows=lambda user, period: _happened(user, period, "filed"),
     dimensions=(region_dimension("village"),), **PERSON,
 ))
 
 register(Figure(
     key="reserves.admitted_to_pool", label="纳入储备库", unit="人", kind=FLOW, section=SECTION, order=140,
     description="统计期间内（按入库日期）纳入后备干部储备库的人数。",
-    rows=lambda user, period: Candidate.objects.visible_to(user).filter(
-        Exists(PoolEntry.objects.filter(candidate=OuterRef("pk"), admitted_on__range=period.dates))),
+    rows=lambda user, period: _happened(user, period, "admitted"),
     dimensions=(region_dimension("village"),), **PERSON,
 ))
 

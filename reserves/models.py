@@ -19,8 +19,8 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, When
+from django.db.models.functions import Cast
 from simple_history.models import HistoricalRecords
 
 from cadre_portal import codes
@@ -656,3 +656,59 @@ class Promotion(models.Model):
         verbose_name = "后续提拔使用"
         verbose_name_plural = "后续提拔使用"
         ordering = ["date"]
+
+
+# --- 换届 readiness -------------------------------------------------------------------------------
+
+TERM_YEARS = 5  # a village 两委 term since 2018
+
+
+class ElectionSchedule(models.Model):
+    """The date of the next village 两委 换届, set for the county or for one township
+    (a township's own date wins over the county's)."""
+
+    region = models.OneToOneField(
+        Region, verbose_name="县或乡镇", on_delete=models.CASCADE, related_name="election_schedule",
+        limit_choices_to={"level__in": [Region.Level.COUNTY, Region.Level.TOWNSHIP]},
+    )
+    next_election = models.DateField("下次换届日期")
+    note = models.CharField("说明", max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("设置时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "region"
+
+    class Meta:
+        verbose_name = "换届时间"
+        verbose_name_plural = "换届时间"
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.next_election:%Y-%m-%d}"
+
+
+class VillageSeatPlan(models.Model):
+    """How many village 两委 posts are expected to fall vacant at the village's next
+    换届 (entered by the township), which the readiness verdict weighs the pool against."""
+
+    village = models.OneToOneField(
+        Region, verbose_name="村（社区）", on_delete=models.CASCADE, related_name="seat_plan",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    vacancies = models.PositiveSmallIntegerField("换届预计空缺岗位数")
+    posts = models.CharField("空缺岗位", max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("填报时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "village"
+
+    class Meta:
+        verbose_name = "换届空缺岗位"
+        verbose_name_plural = "换届空缺岗位"
+        constraints = [models.CheckConstraint(condition=Q(vacancies__lte=20), name="seat_plan_vacancies_bounded")]
+
+    def __str__(self) -> str:
+        return f"{self.village.name} {self.vacancies}"

@@ -11,12 +11,19 @@ S = Candidate.Stage
 
 
 def _villages_outside(user):
-    return list(
-        Region.objects.visible_to(user).filter(level=Region.Level.VILLAGE)
-        .annotate(active=Count("reserve_candidates", filter=Q(reserve_candidates__stage__in=Candidate.ACTIVE_STAGES)))
-        .filter(Q(active__lt=VILLAGE_MIN) | Q(active__gt=VILLAGE_MAX))
-        .order_by("path").values("pk", "name", "active")
+    """The user's villages outside 3–7, each counted over the user's own (scoped)
+    candidates — never a count over related rows that bypasses ``visible_to``."""
+    active = dict(
+        Candidate.objects.visible_to(user).active().order_by().values("village_id")
+        .annotate(n=Count("pk")).values_list("village_id", "n")
     )
+    villages = Region.objects.visible_to(user).filter(level=Region.Level.VILLAGE).order_by("path").values("pk", "name")
+    result = []
+    for v in villages:
+        n = active.get(v["pk"], 0)
+        if n < VILLAGE_MIN or n > VILLAGE_MAX:
+            result.append({**v, "active": n})
+    return result
 
 
 def township_todo(user):

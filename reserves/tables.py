@@ -11,10 +11,15 @@ import django_tables2 as tables
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from cadre_portal.lists import PortalTable
 from reserves.models import REQUIRED_HOURS, Attendance, Candidate, TrainingSession
-from reserves.templatetags.reserves_tags import hours, stage_class
+from reserves.templatetags.reserves_tags import hours, stage_class, village_class
+
+
+ZERO = mark_safe('<span class="text-secondary">0</span>')
+KEY_BADGE = mark_safe(' <span class="badge bg-yellow-lt">重点</span>')
 
 
 def _person_link(record, extra=""):
@@ -46,7 +51,7 @@ class CandidateTable(PortalTable):
         empty_text = "没有符合条件的人员。"
 
     def render_name(self, record):
-        badge = format_html(' <span class="badge bg-yellow-lt">重点</span>') if record.key_training_object else ""
+        badge = KEY_BADGE if record.key_training_object else ""
         return _person_link(record, badge)
 
     def render_sex(self, record):
@@ -163,3 +168,70 @@ class TrainingSessionTable(PortalTable):
 
     def render_attended(self, record):
         return self.attended_counts.get(record.pk, 0)
+
+
+class VillageReadinessTable(PortalTable):
+    """各村后备干部情况: one row per village (``reserves.readiness.VillageRow``)."""
+
+    township_name = tables.Column("乡镇", order_by=("village__path",), attrs={"td": {"class": "text-nowrap"}})
+    village = tables.Column("村（社区）", accessor="village__name", order_by=("village__path",), attrs={"td": {"class": "text-nowrap"}})
+    active = tables.Column("在册", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
+    submitted = tables.Column("待审查", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
+    training = tables.Column("培养中", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
+    behind = tables.Column("学时落后", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
+    end_of_cycle = tables.Column("期满考察", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
+    pool = tables.Column("储备库", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
+    next_election = tables.Column("下次换届", attrs={"td": {"class": "text-nowrap"}})
+    vacancies = tables.Column("预计空缺", attrs={"td": {"class": "text-center text-nowrap"}, "th": {"class": "text-center"}})
+    verdict = tables.Column("换届人选准备", order_by=("verdict_order", "shortfall"), attrs={"td": {"class": "text-nowrap"}})
+    coming = tables.Column("换届前可入库", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
+
+    class Meta(PortalTable.Meta):
+        fields = ("township_name", "village", "active", "submitted", "training", "behind", "end_of_cycle", "pool",
+                  "next_election", "vacancies", "verdict", "coming")
+        attrs = {**PortalTable.Meta.attrs, "data-testid": "village-table"}
+        empty_text = "没有符合条件的村（社区）。"
+
+    def _count(self, value, record, **params):
+        if not value:
+            return ZERO
+        query = "&".join(f"{k}={v}" for k, v in {"village": record.village.pk, **params}.items())
+        return format_html('<a href="{}?{}">{}</a>', reverse("reserves:list"), query, value)
+
+    def render_village(self, record):
+        return format_html('<a href="{}?village={}">{}</a>', reverse("reserves:list"), record.village.pk, record.village.name)
+
+    def render_active(self, record):
+        return format_html('<span class="badge {}" title="每村3-7人">{}</span>', village_class(record.active), record.active)
+
+    def render_submitted(self, value, record):
+        return self._count(value, record, stage=Candidate.Stage.SUBMITTED)
+
+    def render_training(self, value, record):
+        return self._count(value, record, stage=Candidate.Stage.TRAINING)
+
+    def render_behind(self, value, record):
+        return self._count(value, record, stage=Candidate.Stage.TRAINING, behind=1)
+
+    def render_end_of_cycle(self, value):
+        return value or ZERO
+
+    def render_pool(self, value, record):
+        if not value:
+            return ZERO
+        return format_html('<a href="{}?village={}">{}</a>', reverse("reserves:pool"), record.village.pk, value)
+
+    def render_next_election(self, record):
+        return format_html('<span title="{}">{}</span>', record.election_source, f"{record.next_election:%Y.%m.%d}")
+
+    def render_vacancies(self, record):
+        if record.vacancies_entered:
+            return format_html('<span title="{}">{}</span>', record.posts or "未填写具体岗位", record.vacancies)
+        return format_html('{} <span class="badge bg-yellow-lt" title="乡镇未填报，按{}个空缺岗位测算">未填报</span>',
+                           record.vacancies, record.vacancies)
+
+    def render_verdict(self, record):
+        return format_html('<span class="badge {}">{}</span>', record.verdict_class, record.verdict_label)
+
+    def render_coming(self, value):
+        return value or ZERO

@@ -6,16 +6,21 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cadre_portal import identity, lists
+from cadre_portal.figures import periods
+from cadre_portal.figures import registry as figures_registry
 from cadre_portal.models import Region
 from reserves import forms, services, workflow
-from reserves.filters import CandidateFilter, PoolFilter
-from reserves.tables import CandidateTable, PoolTable, TrainingSessionTable
+from reserves import overview as overview_data
+from reserves import readiness
+from reserves.batch_forms import ElectionScheduleForm, SeatPlanForm
+from reserves.filters import CandidateFilter, PoolFilter, VillageFilterForm
+from reserves.tables import CandidateTable, PoolTable, TrainingSessionTable, VillageReadinessTable
 from reserves.models import (
     PACE_GRACE_DAYS,
     Transition,
@@ -23,19 +28,13 @@ from reserves.models import (
     VILLAGE_MAX,
     VILLAGE_MIN,
     Candidate,
-    FollowUpVisit,
+    ElectionSchedule,
     TrainingSession,
+    VillageSeatPlan,
 )
 from reserves.workflow import WorkflowError
 
 S = Candidate.Stage
-
-
-SHORT_STAGE_LABELS = {
-    S.DRAFT: "草稿", S.SUBMITTED: "待审查备案", S.RETURNED: "退回修改", S.REJECTED: "未通过",
-    S.TRAINING: "培养中", S.FINAL_INSPECTED: "已综合考察", S.COMMITTEE_APPROVED: "党委已审议",
-    S.FINAL_FILED: "考察已备案", S.POOL: "储备库", S.APPOINTED: "已任用", S.REMOVED: "已退出",
-}
 
 
 def _candidates(user):
@@ -76,64 +75,22 @@ def pool_roster(request):
 
 @require_GET
 def overview(request):
-    """Pipeline overview: per township, counts per stage, villages outside 3–7, trainees
-    behind on hours, follow-ups due — all aggregated in the database."""
+    """Pipeline overview per township for a period (reserves.overview)."""
     user = request.user
     if user.is_township_officer:
-        raise PermissionDenied("工作总览供县委组织部和县领导查看。")
-    stage_counts = {s: Count("pk", filter=Q(stage=s)) for s in S.values}
-    by_township = {
-        row["village__parent_id"]: row
-        for row in Candidate.objects.visible_to(user).order_by().values("village__parent_id").annotate(**stage_counts)
-    }
-    behind = dict(
-        Candidate.objects.visible_to(user).behind_on_hours().order_by().values("village__parent_id").annotate(n=Count("pk")).values_list("village__parent_id", "n")
-    )
-    due = dict(
-        FollowUpVisit.objects.visible_to(user).due().order_by().values("candidate__village__parent_id").annotate(n=Count("pk")).values_list("candidate__village__parent_id", "n")
-    )
-    villages = list(
-        Region.objects.visible_to(user).filter(level=Region.Level.VILLAGE).order_by("path")
-        .annotate(active=Count("reserve_candidates", filter=Q(reserve_candidates__stage__in=Candidate.ACTIVE_STAGES)))
-        .values("pk", "name", "parent_id", "active")
-    )
-    townships = list(Region.objects.visible_to(user).filter(level=Region.Level.TOWNSHIP).order_by("path"))
-    lacking = {}
-    over = {}
-    for v in villages:
-        if v["active"] < VILLAGE_MIN:
-            lacking.setdefault(v["parent_id"], []).append(v)
-        elif v["active"] > VILLAGE_MAX:
-            over.setdefault(v["parent_id"], []).append(v)
-    shown_stages = [(s, SHORT_STAGE_LABELS[s]) for s in S.values]
-    rows, totals = [], {s: 0 for s in S.values} | {"behind": 0, "due": 0, "lacking": 0, "over": 0, "villages": 0}
-    for t in townships:
-        counts = by_township.get(t.pk, {})
-        row = {
-            "township": t,
-            "stages": [counts.get(s, 0) for s in S.values],
-            "behind": behind.get(t.pk, 0),
-            "due": due.get(t.pk, 0),
-            "lacking": lacking.get(t.pk, []),
-            "over": over.get(t.pk, []),
-            "villages": sum(1 for v in villages if v["parent_id"] == t.pk),
-        }
-        rows.append(row)
-        for s in S.values:
-            totals[s] += counts.get(s, 0)
-        for key in ("behind", "due", "villages"):
-            totals[key] += row[key]
-        totals["lacking"] += len(row["lacking"])
-        totals["over"] += len(row["over"])
-    context = {
-        "rows": rows,
-        "stages": shown_stages,
-        "totals": totals,
-        "total_stages": [totals[s] for s in S.values],
-        "village_min": VILLAGE_MIN,
-        "village_max": VILLAGE_MAX,
-    }
-    return render(request, "reserves/overview.html", context)
+        raise PermissionDenied("工作总览供县委组织部和县领导查看；本乡镇情况见“各村后备干部情况”。")
+    if not _sees_reserves(user):
+        raise PermissionDenied("您的角色不查看村（社区）后备干部。")
+    period, errors = periods.from_params(request.GET)
+    for error in errors:
+        messages.error(request, error)
+    data = overview_data.build(user, period)
+    return render(request, "reserves/overview.html", {"o": data, "period": period, "period_choices": periods.PRESETS})
+
+
+def _sees_reserves(user) -> bool:
+    section = figures_registry.section("reserves")
+    return section is not None and section.allows(user)
 
 
 # --- the person -------------------------------------------------------------------------------
@@ -547,3 +504,117 @@ def attendance_save(request, pk):
     else:
         messages.error(request, "所选人员有误，请刷新页面后重试。")
     return redirect("reserves:training_detail", pk=pk)
+
+
+# --- villages: readiness for the next 换届 ------------------------------------------------------------
+
+
+def _village_listing(request):
+    user = request.user
+    if not _sees_reserves(user):
+        raise PermissionDenied("您的角色不查看村（社区）后备干部。")
+    form = VillageFilterForm(request.GET or None, user=user)
+    township = form.value("township") if "township" in form.fields else None
+    data = readiness.build(user, township=township)
+    rows = form.apply(data.rows)
+    query = lists.export_query(request.GET)
+    export_url = reverse("reserves:villages_export") + ("?" + query if query else "")
+    listing = lists.build_rows(request, rows=rows, table_class=VillageReadinessTable, form=form, export_url=export_url)
+    return listing, data
+
+
+@require_GET
+def villages(request):
+    """各村后备干部情况: every village's reserves, pool, next 换届 and readiness verdict."""
+    listing, data = _village_listing(request)
+    return render(request, "reserves/villages.html", {
+        "listing": listing, "data": data, "max_villages": readiness.MAX_VILLAGES_SHOWN,
+        "fallback_election": readiness.default_election(),
+    })
+
+
+@require_GET
+def villages_export(request):
+    """The per-village table as shown (same filters and sort), as Excel. Numbers only."""
+    from cadre_portal.audit import record
+    from cadre_portal.dashboards.exports import XLSX, table_workbook
+    from cadre_portal.figures.periods import preset
+    from cadre_portal.figures.views import _scope_name
+    from django.http import HttpResponse
+    from urllib.parse import quote
+
+    listing, _data = _village_listing(request)
+    header = ["乡镇", "村（社区）", "在册", "待审查", "培养中", "学时落后", "期满考察中", "储备库", "下次换届日期", "换届日期来源",
+              "预计空缺岗位", "空缺岗位", "换届人选准备", "换届前可入库"]
+    rows = [
+        [r.township_name, r.village.name, r.active, r.submitted, r.training, r.behind, r.end_of_cycle, r.pool,
+         f"{r.next_election:%Y-%m-%d}", r.election_source, r.vacancies, r.posts if r.vacancies_entered else "未填报（按默认测算）",
+         r.verdict_label, r.coming]
+        for r in listing.records
+    ]
+    title = "各村（社区）后备干部和换届人选准备情况"
+    content = table_workbook(title=title, table={"header": header, "rows": rows}, period=preset("this_year"),
+                             scope=_scope_name(request.user))
+    record("export", user=request.user, request=request, summary=f"导出{title} {len(rows)} 个村（社区）",
+           registry="reserve_villages", rows=len(rows), filters=lists.export_query(request.GET))
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"{title}-{date.today():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def election_schedule(request):
+    """County staff set the next 换届 date for the county and, where different, a township."""
+    user = request.user
+    if not user.is_county_staff:
+        raise PermissionDenied("换届时间由县委组织部设置。")
+    county = user.region
+    townships = Region.objects.visible_to(user).filter(level=Region.Level.TOWNSHIP, parent=county).order_by("path")
+    current = dict(ElectionSchedule.objects.filter(region__path__startswith=county.path).values_list("region_id", "next_election"))
+    form = ElectionScheduleForm(request.POST or None, county=county, townships=townships, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = readiness.set_election_dates(by=user, dates=form.dates())
+        except readiness.ReadinessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"换届时间已保存（{n} 处变更）。" if n else "换届时间没有变化。")
+            return redirect("reserves:villages")
+    return render(request, "reserves/election_schedule.html", {"form": form, "fallback": readiness.default_election()})
+
+
+def seat_plans(request):
+    """A township's villages: posts expected to fall vacant at the next 换届 (one block, one save)."""
+    user = request.user
+    if user.is_township_officer:
+        township = user.region
+    elif user.is_county_staff:
+        township = get_object_or_404(
+            Region.objects.visible_to(user).filter(level=Region.Level.TOWNSHIP), pk=_int(request.GET.get("township"))
+        ) if request.GET.get("township") else None
+    else:
+        raise PermissionDenied("换届空缺岗位由乡镇组织委员或县委组织部干部填报。")
+    townships = Region.objects.visible_to(user).filter(level=Region.Level.TOWNSHIP).order_by("path")
+    form = None
+    if township is not None:
+        villages_qs = Region.objects.visible_to(user).filter(level=Region.Level.VILLAGE, parent=township).order_by("path")
+        current = {p.village_id: p for p in VillageSeatPlan.objects.visible_to(user).filter(village__parent=township)}
+        form = SeatPlanForm(request.POST or None, villages=villages_qs, current=current)
+        if request.method == "POST" and form.is_valid():
+            try:
+                n = readiness.set_seat_plans(by=user, township=township, plans=form.plans())
+            except readiness.ReadinessError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已保存{township.name}的换届空缺岗位（{n} 个村（社区）有变更）。" if n else "没有变化。")
+                return redirect(reverse("reserves:villages") + (f"?township={township.pk}" if user.sees_whole_county else ""))
+    elif request.method == "POST":
+        raise PermissionDenied("请先选择乡镇。")
+    return render(request, "reserves/seat_plans.html", {"form": form, "township": township, "townships": townships})
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -38,3 +38,12 @@ def hours(value) -> str:
         return "0"
     value = float(value)
     return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+
+
+@register.filter
+def index(sequence, i):
+    """``list|index:n``: the n-th item (templates cannot subscript with a variable)."""
+    try:
+        return sequence[int(i)]
+    except (IndexError, TypeError, ValueError):
+        return None
