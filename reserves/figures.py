@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, DecimalField, F, IntegerField, Min, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, LessThan
 from django.urls import reverse
 
 from cadre_portal.figures.registry import (
@@ -122,17 +123,36 @@ def _sees_reserves(user) -> bool:
     return own is not None and own.allows(user)
 
 
-def villages_with(user, period, counted):
-    """The user's villages, each annotated ``n``: how many of its candidates
-    ``counted(user, period)`` holds. Nothing for a role that does not see reserves —
-    the region tree is reference data every role reads, the headcounts are not."""
+def villages_with(user, period, counted, classes):
+    """The user's villages, each annotated ``n`` (how many of its candidates
+    ``counted(period)`` holds) and ``cls`` (the bucket ``classes(count)`` puts that
+    number in; a village with none gets the bucket of 0). Nothing for a role that does
+    not see reserves — the region tree is reference data every role reads, the
+    headcounts are not.
+
+    The candidates are counted per village without their own scope join: a
+    candidate's scope *is* their village's, and only villages inside the user's
+    scope are rows here, so the count is exactly what the user may open (the
+    aggregate sweep test checks it against the drill-down lists)."""
     if not _sees_reserves(user):
         return Region.objects.none()
-    per_village = counted(user, period).filter(village=OuterRef("pk")).order_by().values("village").annotate(c=Count("pk")).values("c")
+    per_village = counted(period).filter(village=OuterRef("pk")).order_by().values("village").annotate(c=Count("pk"))
     return (
         Region.objects.visible_to(user).filter(level=Region.Level.VILLAGE)
-        .annotate(n=Coalesce(Subquery(per_village, output_field=IntegerField()), Value(0)))
+        .annotate(
+            n=Coalesce(Subquery(per_village.values("c"), output_field=IntegerField()), Value(0)),
+            cls=Coalesce(Subquery(per_village.annotate(k=classes(F("c"))).values("k"), output_field=CharField()),
+                         classes(Value(0))),
+        )
     )
+
+
+def _active_in_village(period):
+    return Candidate.objects.annotate(stage_then=stage_then(period)).filter(stage_then__in=Candidate.ACTIVE_STAGES)
+
+
+def _pool_in_village(period):
+    return Candidate.objects.annotate(stage_then=stage_then(period)).filter(stage_then=S.POOL)
 
 
 def village_url(key):
@@ -151,9 +171,10 @@ def _happened(user, period, key):
 
 
 def _appointed(user, period):
+    # The event picks the people (a semi-join); the first date is looked up only for them.
     first = (
-        Appointment.objects.filter(candidate=OuterRef("pk"), appointed_on__range=period.dates)
-        .order_by().values("candidate").annotate(first=Min("appointed_on")).values("first")
+        events.get("appointed").records(*period.dates).filter(candidate=OuterRef("pk")).order_by().values("candidate")
+        .annotate(first=Min("appointed_on")).values("first")
     )
     return _happened(user, period, "appointed").annotate(first_appointed_on=Subquery(first))
 
@@ -169,8 +190,8 @@ register(Figure(
 
 def _promoted(user, period):
     first = (
-        Promotion.objects.filter(candidate=OuterRef("pk"), into_township_leadership=True, date__range=period.dates)
-        .order_by().values("candidate").annotate(first=Min("date")).values("first")
+        events.get("promoted").records(*period.dates).filter(candidate=OuterRef("pk")).order_by().values("candidate")
+        .annotate(first=Min("date")).values("first")
     )
     return _happened(user, period, "promoted").annotate(first_promoted_on=Subquery(first))
 
@@ -219,9 +240,11 @@ register(Figure(
 ))
 
 
-def _size_class():
+def _size_class(count):
+    """below / within / above the 3–7 of one count expression."""
     return Case(
-        When(n__lt=VILLAGE_MIN, then=Value("below")), When(n__gt=VILLAGE_MAX, then=Value("above")),
+        When(GreaterThan(count, VILLAGE_MAX), then=Value("above")),
+        When(LessThan(count, VILLAGE_MIN), then=Value("below")),
         default=Value("within"), output_field=CharField(),
     )
 
@@ -231,21 +254,24 @@ VILLAGE_COLUMNS = (Column("乡镇", "parent.name"), Column("村（社区）", "n
 register(Figure(
     key="reserves.village_size", label="村（社区）后备干部规模", unit="个", kind=STOCK, section=SECTION, order=70,
     description=f"截至期末在册后备干部不足{VILLAGE_MIN}人、{VILLAGE_MIN}–{VILLAGE_MAX}人、超过{VILLAGE_MAX}人的村（社区）个数。",
-    rows=lambda user, period: villages_with(user, period, active_as_of),
-    dimensions=(region_dimension("", row_level=5), Dimension("size", "规模", lambda user, period: _size_class(), lambda u, p: SIZE_BUCKETS)),
+    rows=lambda user, period: villages_with(user, period, _active_in_village, _size_class),
+    dimensions=(region_dimension("", row_level=5), Dimension("size", "规模", lambda user, period: F("cls"), lambda u, p: SIZE_BUCKETS)),
     columns=VILLAGE_COLUMNS, related=("parent",), row_url=village_url("reserves.village_counts"), row_noun="个村（社区）",
 ))
 
 
-def _pool_class():
-    return Case(When(n=0, then=Value("0")), When(n=1, then=Value("1")), default=Value("2"), output_field=CharField())
+def _pool_class(count):
+    return Case(
+        When(GreaterThan(count, 1), then=Value("2")), When(GreaterThan(count, 0), then=Value("1")),
+        default=Value("0"), output_field=CharField(),
+    )
 
 
 register(Figure(
     key="reserves.pool_readiness", label="各村（社区）储备人选", unit="个", kind=STOCK, section=SECTION, order=80,
     description="截至期末储备库中无人、1人、2人及以上的村（社区）个数，看下一次换届前的人选准备。",
-    rows=lambda user, period: villages_with(user, period, lambda u, p: as_of(u, p).filter(stage_then=S.POOL)),
-    dimensions=(region_dimension("", row_level=5), Dimension("pool", "储备人数", lambda user, period: _pool_class(), lambda u, p: POOL_BUCKETS)),
+    rows=lambda user, period: villages_with(user, period, _pool_in_village, _pool_class),
+    dimensions=(region_dimension("", row_level=5), Dimension("pool", "储备人数", lambda user, period: F("cls"), lambda u, p: POOL_BUCKETS)),
     columns=(Column("乡镇", "parent.name"), Column("村（社区）", "name", link=True), Column("储备库人数", "n")),
     related=("parent",), row_url=village_url("reserves.pool_size_by_village"), row_noun="个村（社区）",
 ))

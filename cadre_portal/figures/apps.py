@@ -9,8 +9,11 @@ class FiguresConfig(AppConfig):
     verbose_name = "统计指标"
 
     def ready(self):
+        from cadre_portal.figures import cache
+
         # Each app's ``figures`` module registers its figures when imported
-        # (autodiscovered here, like the Excel registries' ``resources``).
+        # (autodiscovered here, like the Excel registries' ``resources``); the
+        # app's tables then count towards the figures' data version.
         for config in apps.get_app_configs():
             if config.name.startswith("django."):
                 continue
@@ -22,3 +25,5 @@ class FiguresConfig(AppConfig):
             except ModuleNotFoundError as exc:
                 if exc.name != module:
                     raise
+            else:
+                cache.SOURCE_APPS.add(config.label)

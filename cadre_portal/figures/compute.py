@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from cadre_portal.figures import registry
+from cadre_portal.figures import cache, registry
 from cadre_portal.figures.periods import Period, preset
 
 
@@ -91,12 +91,13 @@ def value(figure, user, period: Period) -> Value:
     figure = _resolve(figure)
     if not allowed(figure, user):
         return Value(figure, period, None, allowed=False)
-    qs = figure.rows(user, period)
-    if figure.counts_rows:
-        number = qs.count()
-    else:
-        number = qs.aggregate(v=figure.aggregate_expression())["v"]
-    return Value(figure, period, _clean(number), url=figure.url(period))
+    def count():
+        qs = figure.rows(user, period)
+        if figure.counts_rows:
+            return qs.count()
+        return _clean(qs.aggregate(v=figure.aggregate_expression())["v"])
+
+    return Value(figure, period, cache.cached("value", figure.key, user, period, count), url=figure.url(period))
 
 
 def has_data(figure, user) -> bool:
@@ -105,7 +106,8 @@ def has_data(figure, user) -> bool:
     figure = _resolve(figure)
     if not allowed(figure, user):
         return False
-    return figure.rows(user, preset("all")).exists()
+    everything = preset("all")
+    return cache.cached("exists", figure.key, user, everything, lambda: figure.rows(user, everything).exists())
 
 
 def breakdown(figure, user, period: Period) -> Breakdown:
@@ -115,19 +117,20 @@ def breakdown(figure, user, period: Period) -> Breakdown:
     if not dims:
         raise ValueError(f"Figure {figure.key} has no dimensions.")
     labels = [d.label_for(user) for d in dims]
-    categories = dims[0].bucket_list(user, period)
-    series = dims[1].bucket_list(user, period) if len(dims) > 1 else [registry.Bucket("", figure.label)]
+    categories = buckets(figure, 0, user, period)
+    series = buckets(figure, 1, user, period) if len(dims) > 1 else [registry.Bucket("", figure.label)]
     if not allowed(figure, user):
         empty = [[Cell(None, "") for _ in categories] for _ in series]
         return Breakdown(figure, period, categories, series, empty, labels, allowed=False)
-    annotations = {f"_d{i}": d.annotation(user, period) for i, d in enumerate(dims[:2])}
-    grouped = (
-        figure.rows(user, period).annotate(**annotations).order_by()
-        .values(*annotations).annotate(_v=figure.aggregate_expression())
-    )
-    found: dict[tuple[str, ...], Any] = {}
-    for row in grouped:
-        found[tuple(_key(row[a]) for a in annotations)] = _clean(row["_v"])
+    def group() -> dict[tuple[str, ...], Any]:
+        annotations = {f"_d{i}": d.annotation(user, period) for i, d in enumerate(dims[:2])}
+        grouped = (
+            figure.rows(user, period).annotate(**annotations).order_by()
+            .values(*annotations).annotate(_v=figure.aggregate_expression())
+        )
+        return {tuple(_key(row[a]) for a in annotations): _clean(row["_v"]) for row in grouped}
+
+    found = cache.cached("breakdown", figure.key, user, period, group)
     zero = 0 if figure.counts_rows else None
     cells = []
     for s in series:
@@ -142,6 +145,12 @@ def breakdown(figure, user, period: Period) -> Breakdown:
         result.column_totals = [sum((cells[j][i].value or 0) for j in range(len(series))) for i in range(len(categories))]
         result.total = sum(result.row_totals)
     return result
+
+
+def buckets(figure: registry.Figure, index: int, user, period: Period) -> list[registry.Bucket]:
+    """A dimension's buckets for the viewer and period (cached like the figures)."""
+    dimension = figure.dimensions[index]
+    return cache.cached("buckets", f"{figure.key}#{index}", user, period, lambda: dimension.bucket_list(user, period))
 
 
 def _key(value) -> str:

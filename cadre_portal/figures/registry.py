@@ -139,27 +139,27 @@ def choices_dimension(key: str, label: str, field_name: str, choices) -> Dimensi
 
 def period_dimension(field_name: str) -> Dimension:
     """Rows by when they happened: by quarter when the period lies within one
-    calendar year (本年), by year otherwise. ``field_name`` is a date field or annotation."""
-    from django.db.models import CharField, Value
-    from django.db.models.functions import Cast, Concat, ExtractQuarter, ExtractYear
+    calendar year (本年), by year otherwise. ``field_name`` is a date field or
+    annotation; it is truncated once per row (``TruncQuarter``/``TruncYear``), and a
+    bucket's key is the first day of its quarter or year."""
+    from datetime import date
+
+    from django.db.models import DateField
+    from django.db.models.functions import TruncQuarter, TruncYear
 
     def by_quarter(period) -> bool:
         return period.start.year == period.end.year
 
     def expression(user, period):
-        if by_quarter(period):
-            return Concat(
-                Cast(ExtractYear(field_name), CharField()), Value("Q"), Cast(ExtractQuarter(field_name), CharField()),
-                output_field=CharField(),
-            )
-        return Cast(ExtractYear(field_name), CharField())
+        trunc = TruncQuarter if by_quarter(period) else TruncYear
+        return trunc(field_name, output_field=DateField())
 
     def buckets(user, period):
         if by_quarter(period):
             year = period.start.year
             first, last = (period.start.month - 1) // 3 + 1, (period.end.month - 1) // 3 + 1
-            return [(f"{year}Q{q}", f"{year}年第{q}季度") for q in range(first, last + 1)]
-        return [(str(year), f"{year}年") for year in period.years()]
+            return [(date(year, 3 * q - 2, 1).isoformat(), f"{year}年第{q}季度") for q in range(first, last + 1)]
+        return [(date(year, 1, 1).isoformat(), f"{year}年") for year in period.years()]
 
     return Dimension("when", "时间", expression, buckets)
 

@@ -27,8 +27,8 @@ def requested_buckets(figure: registry.Figure, params) -> list[tuple[registry.Di
 
 def bucket_labels(figure, user, period, chosen) -> list[str]:
     labels = []
-    for dimension, value in chosen:
-        label = next((b.label for b in dimension.bucket_list(user, period) if b.key == value), None)
+    for index, (dimension, value) in enumerate(chosen):
+        label = next((b.label for b in compute.buckets(figure, index, user, period) if b.key == value), None)
         if label is None:
             raise Http404("没有这个分组。")
         labels.append(f"{dimension.label_for(user)}：{label}")

@@ -61,3 +61,23 @@ def test_training_hours_are_banded_against_150(personas):
     table = compute.breakdown("reserves.training_hours", personas.county_staff, periods.preset(periods.THIS_YEAR))
     bands = dict(table.as_table()["rows"])
     assert bands["已满150学时"] == 1 and bands["不足30学时"] == 2
+
+
+def test_villages_are_classed_below_within_and_above_three_to_seven(personas):
+    build(personas)  # 茅井村 3 active, 大岭村 1, 沙坪村 1
+    table = compute.breakdown("reserves.village_size", personas.county_staff, periods.preset(periods.THIS_YEAR)).as_table()
+    assert table["header"] == ["乡镇（街道）", "不足3人", "3–7人", "超过7人", "合计"]
+    assert table["rows"] == [["天城镇", 1, 1, 0, 2], ["沙坪镇", 1, 0, 0, 1]]
+
+
+def test_a_village_over_seven_is_above(personas):
+    for i in range(8):
+        builders.training(personas, personas.tree.village_b1, name=f"赵{'一二三四五六七八'[i]}")
+    table = compute.breakdown("reserves.village_size", personas.county_staff, periods.preset(periods.THIS_YEAR)).as_table()
+    assert table["rows"][1] == ["沙坪镇", 0, 0, 1, 1]
+
+
+def test_pool_readiness_counts_villages_by_pool_members(personas):
+    build(personas)  # one pool member, in 茅井村
+    table = compute.breakdown("reserves.pool_readiness", personas.county_staff, periods.preset(periods.THIS_YEAR)).as_table()
+    assert table["rows"] == [["天城镇", 1, 1, 0, 2], ["沙坪镇", 1, 0, 0, 1]]

@@ -40,15 +40,40 @@ def test_every_tile_shows_its_figure_for_the_viewer(world, login):
             assert text == compute.value(key, user, period).text, (persona, key)
 
 
-def test_every_number_in_a_data_table_opens_a_list_of_that_many_rows(world, login):
-    client = login(world.officer_a)
-    html = client.get("/dashboards/?period=three_years").content.decode()
-    cells = LINKED_CELL.findall(html)
-    assert cells
-    for url, text in cells:
-        listed = client.get(url.replace("&amp;", "&")).content.decode()
-        total = re.search(r'data-testid="rows-total">([\d,]+)<', listed).group(1)
-        assert total == text, url
+TILE_LINK = re.compile(r'<a href="([^"]+)" data-figure="[^"]+" data-testid="tile-[^"]+">([\d,.]+)<')
+PANEL_LINK = re.compile(r'<a href="(/figures/[^"]+)">([\d,.]+)</a>')
+
+
+def _listed(client, url) -> str:
+    listed = client.get(url.replace("&amp;", "&")).content.decode()
+    return re.search(r'data-testid="rows-total">([\d,]+)<', listed).group(1)
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "officer_b", "county_staff", "leader", "admin", "domain_officer"])
+def test_every_number_on_the_dashboard_is_what_its_list_shows_to_that_viewer(world, login, persona):
+    """Issue 15 item 9's aggregate sweep, for the dashboard: each linked number
+    (counts of rows) equals the rows of its list, which holds only what the viewer
+    may open (cadre_portal/figures/tests/test_aggregate_sweep.py)."""
+    client = login(getattr(world, persona))
+    response = client.get("/dashboards/?period=three_years")
+    if response.status_code == 403:
+        return
+    html = response.content.decode()
+    numbers = LINKED_CELL.findall(html) + [(u, t) for u, t in TILE_LINK.findall(html) if "training_hours_total" not in u]
+    if 'data-testid="section-reserves"' in html:
+        assert numbers
+    for url, text in numbers:
+        assert _listed(client, url) == text, (persona, url)
+
+
+@pytest.mark.parametrize("persona", ["county_staff", "leader"])
+def test_every_number_on_the_home_panel_is_what_its_list_shows(world, login, persona):
+    client = login(getattr(world, persona))
+    html = client.get("/").content.decode()
+    numbers = PANEL_LINK.findall(html)
+    assert numbers
+    for url, text in numbers:
+        assert _listed(client, url) == text, url
 
 
 def test_a_township_officer_sees_only_their_township(world, login):

@@ -1,0 +1,129 @@
+"""A cache for figure results that every committed write invalidates.
+
+A dashboard reads a dozen or more figures, each an aggregate over the whole scope
+(100,000 people in a county, 2,000,000 in a province). Their results are kept,
+per process, under a key made of the figure, the viewer's scope, the period and
+the **data version**: on PostgreSQL the sum of the insert/update/delete counters
+(``pg_stat_user_tables``) of the tables figures read — the apps that register
+figures, the region tree, units, code tables. Any committed write changes it,
+whatever path wrote: an ORM save, the bulk ``COPY`` path, ``queryset.update()``,
+raw SQL. PostgreSQL publishes a transaction's counters when it ends, or within
+about ten seconds when it ends within a second of the previous publication
+(``PGSTAT_IDLE_INTERVAL``); the version is read at most once a second per process.
+A result computed less than ``FIGURES_CACHE_MIN_SECONDS`` (default 15 s) ago is
+served even if the data changed since, so a steady stream of writes across a
+province costs one computation per figure and scope in that interval, not one per
+request. So a cached number is **never staler than about 15 seconds** (the larger
+of that interval and PostgreSQL's statistics delay) after the write that changed
+it, and never older than ``FIGURES_CACHE_SECONDS`` (default 300 s) in any case.
+
+On SQLite (the embedded default, a county's data) and in tests nothing is cached:
+``FIGURES_CACHE_SECONDS=0`` or no PostgreSQL means every figure is computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
+
+VERSION_MEMO_SECONDS = 1.0
+_MISSING = object()
+_lock = threading.Lock()
+_memo = {"at": -1e9, "version": None}
+_store: LocMemCache | None = None
+_tables: list[str] | None = None
+SOURCE_APPS: set[str] = set()  # filled by the figures app with every app that has a figures module
+
+
+def seconds() -> int:
+    return int(getattr(settings, "FIGURES_CACHE_SECONDS", 0) or 0)
+
+
+def enabled() -> bool:
+    return seconds() > 0 and connection.vendor == "postgresql"
+
+
+def store() -> LocMemCache:
+    global _store
+    if _store is None:
+        _store = LocMemCache("cadre-portal-figures", {"TIMEOUT": seconds(), "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4}})
+    return _store
+
+
+def source_tables() -> list[str]:
+    """The tables figures read: every model table of the apps with figures, plus the
+    shared region tree, units, code tables and users (scope)."""
+    global _tables
+    if _tables is None:
+        from django.apps import apps
+
+        labels = SOURCE_APPS | {"cadre_portal"}
+        tables = set()
+        for model in apps.get_models():
+            if model._meta.app_label in labels and not model._meta.db_table.startswith(f"{model._meta.app_label}_historical"):
+                tables.add(model._meta.db_table)
+        _tables = sorted(tables)
+    return _tables
+
+
+def version() -> str | None:
+    """The data version of the figure sources (see the module docstring)."""
+    now = time.monotonic()
+    with _lock:
+        if now - _memo["at"] < VERSION_MEMO_SECONDS:
+            return _memo["version"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0), COUNT(*) FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+            [source_tables()],
+        )
+        changes, tables = cursor.fetchone()
+    found = f"{changes}.{tables}"
+    with _lock:
+        _memo.update(at=time.monotonic(), version=found)
+    return found
+
+
+def scope_key(user) -> str:
+    region = getattr(user, "region", None) if getattr(user, "region_id", None) else None
+    return "|".join([
+        str(getattr(user, "role", "")), "su" if getattr(user, "is_superuser", False) else "",
+        region.path if region is not None else "", str(getattr(user, "domain", "") or ""),
+        str(getattr(user, "unit_id", "") or ""), "1" if getattr(user, "is_active", False) else "0",
+    ])
+
+
+def min_seconds() -> int:
+    return int(getattr(settings, "FIGURES_CACHE_MIN_SECONDS", 15) or 0)
+
+
+def cached(kind: str, name: str, user, period, compute):
+    """``compute()``, or its result for the same figure, scope and period when the data
+    version has not changed since — or changed less than ``FIGURES_CACHE_MIN_SECONDS``
+    after it was computed (under a steady stream of writes a figure is then computed
+    at most once in that interval instead of on every request)."""
+    if not enabled():
+        return compute()
+    raw = f"{kind}\x1f{name}\x1f{scope_key(user)}\x1f{period.key}\x1f{period.start}\x1f{period.end}"
+    key = "f:" + hashlib.sha1(raw.encode()).hexdigest()
+    current = version()
+    found = store().get(key, _MISSING)
+    if found is not _MISSING:
+        value, seen_version, computed_at = found
+        if seen_version == current or time.monotonic() - computed_at < min_seconds():
+            return value
+    value = compute()
+    store().set(key, (value, current, time.monotonic()), seconds())
+    return value
+
+
+def clear() -> None:
+    """Forget every cached result (tests, and after a restore)."""
+    store().clear()
+    with _lock:
+        _memo.update(at=-1e9, version=None)

@@ -1,0 +1,54 @@
+"""The figure cache: only on PostgreSQL, and every committed write invalidates it."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from cadre_portal.figures import cache, compute, periods
+from reserves.tests import builders
+
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="the figure cache runs on PostgreSQL only")
+
+
+def _publish_statistics():
+    """What PostgreSQL does by itself within seconds: publish this backend's table counters."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute("SELECT 1")
+    cache._memo.update(at=-1e9)
+
+
+def test_nothing_is_cached_when_the_cache_is_off(personas, settings):
+    settings.FIGURES_CACHE_SECONDS = 0
+    period = periods.preset(periods.THIS_YEAR)
+    assert compute.value("reserves.nominated", personas.county_staff, period).value == 0
+    builders.draft(personas)
+    assert compute.value("reserves.nominated", personas.county_staff, period).value == 1
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_write_invalidates_a_cached_figure(personas, settings):
+    settings.FIGURES_CACHE_SECONDS, settings.FIGURES_CACHE_MIN_SECONDS = 300, 0
+    cache.clear()
+    period = periods.preset(periods.THIS_YEAR)
+    _publish_statistics()
+    assert compute.value("reserves.nominated", personas.county_staff, period).value == 0
+    builders.draft(personas)
+    assert compute.value("reserves.nominated", personas.county_staff, period).value == 0  # not yet published
+    _publish_statistics()
+    assert compute.value("reserves.nominated", personas.county_staff, period).value == 1
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_each_scope_has_its_own_cached_numbers(personas, settings):
+    settings.FIGURES_CACHE_SECONDS = 300
+    cache.clear()
+    builders.draft(personas, personas.tree.village_b1)
+    _publish_statistics()
+    period = periods.preset(periods.THIS_YEAR)
+    assert compute.value("reserves.nominated", personas.county_staff, period).value == 1
+    assert compute.value("reserves.nominated", personas.officer_a, period).value == 0
+    assert compute.value("reserves.nominated", personas.officer_b, period).value == 1
