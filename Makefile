@@ -36,8 +36,11 @@ test: install
 browser-test: install
 	$(PY) -m pytest -q -m browser $(PYTEST_ARGS)
 
+# The dashboard benchmark needs PostgreSQL (BENCH_DATABASE_URL, default
+# postgres://postgres@127.0.0.1:5432/dashboards_bench; it keeps its generated databases).
 bench: install
 	$(PY) bench/excel.py
+	$(PY) bench/dashboard.py
 
 vendor:
 	bash scripts/vendor_static.sh
