@@ -39,11 +39,9 @@ from reserves.models import (
     REQUIRED_HOURS,
     VILLAGE_MAX,
     VILLAGE_MIN,
-    Appointment,
     Appraisal,
     Attendance,
     Candidate,
-    Promotion,
     Transition,
 )
 
