@@ -5,18 +5,29 @@
 
 We check the digit ourselves: python-stdnum rejects real numbers whose
 region code is newer than the birth year.
+
+``parse`` is the one place a typed, pasted or imported number becomes the
+stored one: it normalises with NFKC (full-width ``１２Ｘ`` and superscript digits
+become ASCII), drops spaces and upper-cases ``x``, and then accepts nothing but
+``[0-9X]`` — so Arabic-Indic or Devanagari digits, zero-width characters or
+look-alike letters can never produce a second spelling of the same person's
+number (which would slip past the one-open-record rule and the ID search).
+``manage.py check_id_numbers`` finds stored numbers that do not follow it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_FULLWIDTH = str.maketrans("０１２３４５６７８９ＸｘＸ", "0123456789XxX")
-_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+_SCIENTIFIC = re.compile(r"^[0-9](\.[0-9]+)?E\+?[0-9]+$")
+_STORED = re.compile(r"^[0-9]{17}[0-9X]$")
+# Whitespace of any kind (NFKC has already turned U+3000 into a space).
+_SPACES = re.compile(r"\s+")
 
 
 class IDNumberError(ValueError):
@@ -36,12 +47,23 @@ def check_digit(first17: str) -> str:
 
 
 def normalize(raw: object) -> str:
-    """Strip spaces (half- and full-width), map full-width digits, upper-case x."""
+    """NFKC, no whitespace, upper-case: the canonical spelling to check (not yet validated)."""
     if raw is None:
         return ""
-    text = str(raw).translate(_FULLWIDTH)
-    text = re.sub(r"[\s\u3000]+", "", text)
-    return text.upper()
+    text = unicodedata.normalize("NFKC", str(raw))
+    return _SPACES.sub("", text).upper()
+
+
+def is_canonical(number: str) -> bool:
+    """Stored numbers look exactly like this: 17 ASCII digits and an ASCII digit or X."""
+    return bool(_STORED.match(number or ""))
+
+
+def _describe(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    if unicodedata.category(ch) in {"Cf", "Cc", "Zs", "Zl", "Zp"} or not ch.isprintable():
+        return f"不可见字符（U+{ord(ch):04X}）"
+    return f"“{ch}”（U+{ord(ch):04X}{'，' + name if name else ''}）"
 
 
 def parse(raw: object) -> IDInfo:
@@ -51,13 +73,20 @@ def parse(raw: object) -> IDInfo:
     number = normalize(raw)
     if not number:
         raise IDNumberError("请填写身份证号码。")
-    if _SCIENTIFIC.match(number) or (re.fullmatch(r"\d{16,17}0{0,3}\.0+", number)):
+    if _SCIENTIFIC.match(number) or (re.fullmatch(r"[0-9]{16,17}0{0,3}\.0+", number)):
         raise IDNumberError("身份证号被 Excel 存成了数字（如 4.21223199005E+17），末尾几位已丢失；请把该列设为文本格式后重新填写完整号码。")
-    if len(number) == 15 and number.isdigit():
+    strange = next((ch for ch in number if ch not in "0123456789X"), None)
+    if strange is not None:
+        if strange.isdigit():
+            raise IDNumberError(f"身份证号码只能使用半角阿拉伯数字 0-9 和 X，号码中有{_describe(strange)}，请改用 0-9 重新输入。")
+        if len(number) == 18 and strange == number[17]:
+            raise IDNumberError("身份证号码前17位应为数字，最后一位为数字或 X。")
+        raise IDNumberError(f"身份证号码只能包含数字 0-9 和字母 X，号码中有{_describe(strange)}，请删除或改正后重新输入。")
+    if len(number) == 15:
         raise IDNumberError("这是15位旧身份证号码，请填写18位居民身份证号码。")
     if len(number) != 18:
         raise IDNumberError(f"身份证号码应为18位，当前为{len(number)}位。")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if "X" in number[:17]:
         raise IDNumberError("身份证号码前17位应为数字，最后一位为数字或 X。")
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

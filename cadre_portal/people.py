@@ -5,12 +5,25 @@ date, ethnicity, political status, education, degree, phone, native place,
 plus a pinyin-initials column for search. ``clean()`` validates the ID number
 (GB 11643) and checks that the entered sex and birth date agree with it;
 when they are left empty they are derived from it.
+
+Names (``clean_name``, the one function every form and import uses): after NFKC
+and removing spaces, a name is at most 32 characters of Han script (CJK unified
+ideographs, extensions A–I and compatibility ideographs), the middle dot ``·``
+that separates the parts of a minority name (``买买提·艾力``; the look-alikes
+``•‧∙・．.`` are turned into it), and the documented extra set
+``settings.PERSON_NAME_EXTRA_CHARACTERS`` (default ``〇``, which some names use).
+Everything else — zero-width and bidirectional control characters, emoji, Latin
+letters, markup — is refused with a Chinese message naming the character, so
+``张\u200b三`` can never stand beside ``张三`` as a second person.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.migrations.operations.base import Operation
@@ -18,6 +31,68 @@ from django.db.models import Q
 
 from cadre_portal import bounds, codes, idcard
 from cadre_portal.pinyin import search_keys
+
+
+NAME_MAX_LENGTH = 32
+MIDDLE_DOT = "·"
+# Characters people type for the middle dot of a minority name (after NFKC).
+_DOT_LOOKALIKES = str.maketrans({c: MIDDLE_DOT for c in "•‧∙⋅・.·"})
+_SPACES = re.compile(r"\s+")
+# Han script: (first, last) code points.
+HAN_RANGES = (
+    (0x3400, 0x4DBF),  # Extension A
+    (0x4E00, 0x9FFF),  # Unified ideographs
+    (0xF900, 0xFAFF),  # Compatibility ideographs (the unified ones among them survive NFKC)
+    (0x20000, 0x2A6DF),  # Extension B
+    (0x2A700, 0x2EBEF),  # Extensions C, D, E, F
+    (0x2EBF0, 0x2EE5F),  # Extension I
+    (0x30000, 0x323AF),  # Extensions G, H
+)
+
+
+def is_han(ch: str) -> bool:
+    cp = ord(ch)
+    return any(first <= cp <= last for first, last in HAN_RANGES)
+
+
+def extra_name_characters() -> str:
+    return getattr(settings, "PERSON_NAME_EXTRA_CHARACTERS", "〇")
+
+
+def normalize_name(raw) -> str:
+    """NFKC, middle-dot look-alikes to ``·``, no whitespace (``张　三`` -> ``张三``)."""
+    text = unicodedata.normalize("NFKC", str(raw or ""))
+    return _SPACES.sub("", text.translate(_DOT_LOOKALIKES))
+
+
+def _describe(ch: str) -> str:
+    if unicodedata.category(ch) in {"Cf", "Cc", "Co", "Cs", "Cn"} or not ch.isprintable():
+        return f"不可见的字符（U+{ord(ch):04X}），可能是从别处复制带来的"
+    return f"“{ch}”"
+
+
+def clean_name(raw) -> str:
+    """The stored form of a person's name, or ValidationError with a Chinese message."""
+    name = normalize_name(raw)
+    if not name:
+        raise ValidationError("请填写姓名。", code="required")
+    extra = extra_name_characters()
+    for ch in name:
+        if not (is_han(ch) or ch == MIDDLE_DOT or ch in extra):
+            raise ValidationError(
+                f"姓名中有{_describe(ch)}。姓名只能由汉字组成，少数民族姓名各部分之间用间隔号“·”分隔，请删除或改正后重新输入。",
+                code="invalid_name",
+            )
+    if name.startswith(MIDDLE_DOT) or name.endswith(MIDDLE_DOT) or MIDDLE_DOT * 2 in name:
+        raise ValidationError("间隔号“·”只能用在姓名中间，分隔少数民族姓名的各部分。", code="invalid_name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(f"姓名最多 {NAME_MAX_LENGTH} 个字，当前 {len(name)} 个字。", code="invalid_name")
+    return name
+
+
+def validate_person_name(value):
+    """Field validator: the name as ``clean_name`` would store it must be acceptable."""
+    clean_name(value)
 
 
 def validate_id_number(value):
@@ -35,7 +110,8 @@ def age_on(birth: date | None, today: date | None = None) -> int | None:
 
 
 class PersonFields(models.Model):
-    name = models.CharField("姓名", max_length=32)
+    # Checked by clean() (clean_name), which also stores the normalised spelling.
+    name = models.CharField("姓名", max_length=NAME_MAX_LENGTH)
     id_number = models.CharField("身份证号码", max_length=18, db_index=True, validators=[validate_id_number])
     sex = models.CharField("性别", max_length=1, choices=codes.SEX, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
@@ -46,7 +122,8 @@ class PersonFields(models.Model):
     phone = models.CharField("联系电话", max_length=20, blank=True)
     native_place = models.CharField("籍贯", max_length=64, blank=True)
     name_initials = models.CharField("姓名拼音首字母", max_length=32, blank=True, db_index=True, editable=False)
-    name_pinyin = models.CharField("姓名全拼", max_length=128, blank=True, editable=False)
+    # Six letters per character at most (zhuang, shuang …): 32 characters fit.
+    name_pinyin = models.CharField("姓名全拼", max_length=NAME_MAX_LENGTH * 6, blank=True, editable=False)
 
     field_ranges = bounds.Bounds(birth_date=bounds.BIRTH_DATE)
 
@@ -67,7 +144,10 @@ class PersonFields(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        self.name = (self.name or "").strip().replace("\u3000", "")
+        try:
+            self.name = clean_name(self.name)
+        except ValidationError as exc:
+            errors["name"] = exc.messages
         if self.id_number:
             try:
                 info = idcard.parse(self.id_number)
@@ -89,7 +169,10 @@ class PersonFields(models.Model):
     def fill_derived_fields(self):
         """Pinyin search columns, and sex/birth date from a valid ID number."""
         # One cached reading per distinct name (bulk imports call this for every row).
-        self.name_initials, self.name_pinyin = search_keys(self.name or "")
+        initials, full = search_keys(self.name or "")
+        # Names are at most 32 characters, but a bulk path that skipped clean_name must
+        # not fail on the search columns.
+        self.name_initials, self.name_pinyin = initials[:NAME_MAX_LENGTH], full[: NAME_MAX_LENGTH * 6]
         if self.id_number and (not self.sex or not self.birth_date):
             try:
                 info = idcard.parse(self.id_number)
@@ -121,7 +204,8 @@ def name_search_q(text: str, prefix: str = "") -> Q:
     - anything else (Chinese): the name containing it (trigram index on PostgreSQL).
 
     The indexes are created by ``PersonSearchIndexes`` in each registry's migrations."""
-    text = (text or "").strip()
+    # The same spelling the names and numbers were stored in (full-width digits, 张　三).
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", text or ""))
     if not text:
         return Q()
     letters = text.replace(" ", "").replace("'", "")

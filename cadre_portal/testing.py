@@ -139,3 +139,12 @@ def make_unit_contacts(tree: RegionTree) -> UnitContacts:
         contact_a=make_user("contact_a", Role.UNIT_CONTACT, None, unit=unit_a, full_name="发改局干部联络员"),
         contact_b=make_user("contact_b", Role.UNIT_CONTACT, None, unit=unit_b, full_name="天城镇政府干部联络员"),
     )
+
+
+HAN_DIGITS = "〇一二三四五六七八九"
+
+
+def han_number(n: int) -> str:
+    """``12`` -> ``一二``: distinct numbered names that are still valid names
+    (``people.clean_name`` refuses ASCII digits in a name)."""
+    return "".join(HAN_DIGITS[int(d)] for d in str(n))

@@ -28,6 +28,7 @@ from cadre_portal.excel.columns import (
     IDNumberColumn,
     IntegerColumn,
     MultiCodeColumn,
+    PersonNameColumn,
     RegionColumn,
     SexColumn,
     TextColumn,
@@ -101,7 +102,7 @@ class NominationResource(ExcelResource):
     import_note = ("乡镇组织委员导入的推荐人选为草稿，需录入考察测评结果后再提交县委组织部审查备案；"
                    "县委组织部干部导入历史名册时须选择导入后所处阶段并填写导入说明。")
 
-    name = TextColumn("name", "姓名", required=True, max_length=32, width=10)
+    name = PersonNameColumn("name", "姓名", required=True)
     id_number = IDNumberColumn(required=True)
     sex = SexColumn(id_of="id_number", note="可不填，按身份证号码判断")
     birth_date = DateColumn("birth_date", "出生日期", aliases=("出生年月",), birth_of="id_number",

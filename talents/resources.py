@@ -33,6 +33,7 @@ from cadre_portal.excel.columns import (
     DateColumn,
     IDNumberColumn,
     IntegerColumn,
+    PersonNameColumn,
     RegionColumn,
     TextColumn,
 )
@@ -451,7 +452,7 @@ class TalentResourceBase(ExcelResource):
 def _talent_columns(domain) -> dict[str, Column]:
     """The columns of one domain's template, in order."""
     cols: dict[str, Column] = {
-        "name": TextColumn("name", "姓名", required=True, max_length=32, width=10),
+        "name": PersonNameColumn("name", "姓名", required=True),
         "id_number": IDNumberColumn(required=True),
         "sex": CodeColumn("sex", "性别", choices=national_codes.SEX, width=6, note="可不填，按身份证号码判断"),
         "birth_date": DateColumn("birth_date", "出生日期", aliases=("出生年月",), note="可不填，按身份证号码判断"),

@@ -5,7 +5,7 @@ exported file is shown to re-import as unchanged whatever happened to the people
 from datetime import date, timedelta
 
 from cadre_portal.excel.testing import RoundTrip, roundtrip_sample
-from cadre_portal.testing import make_id_number
+from cadre_portal.testing import han_number, make_id_number
 from reserves import workflow
 from reserves.models import Appraisal
 from reserves.tests import builders
@@ -15,7 +15,7 @@ def _people_in_every_stage(personas):
     n = iter(range(1, 100))
 
     def fields(birth=date(1990, 3, 8)):
-        return {"name": f"王{next(n)}", "id_number": make_id_number(birth)}
+        return {"name": f"王{han_number(next(n))}", "id_number": make_id_number(birth)}
 
     builders.draft(personas, inspected=False, **fields(date(1987, 11, 5)))
     returned = builders.submitted(personas, **fields())

@@ -13,7 +13,7 @@ from cadre_portal.excel.models import ImportJob
 from cadre_portal.excel.tests import files
 from cadre_portal.excel.tests.conftest import stored_files
 from cadre_portal.models import AuditEvent
-from cadre_portal.testing import make_id_number
+from cadre_portal.testing import han_number, make_id_number
 from reserves import workflow
 from reserves.models import Appraisal, Attendance, Candidate, TrainingSession, Transition
 from reserves.tests import builders
@@ -42,7 +42,7 @@ def confirm(client, job):
 
 def person(i, village="茅井村", birth=date(1992, 5, 1)):
     number = make_id_number(birth)
-    return [f"张{i}", number, f"{birth:%Y.%m}", "汉族", "群众", "大学", village, "群众推荐", "本村致富能手、退役军人", "种植大户"]
+    return [f"张{han_number(i)}", number, f"{birth:%Y.%m}", "汉族", "群众", "大学", village, "群众推荐", "本村致富能手、退役军人", "种植大户"]
 
 
 @pytest.fixture
@@ -68,7 +68,8 @@ def test_a_township_officer_imports_an_office_file_as_drafts(personas, officer, 
     confirm(officer, job)
     created = Candidate.objects.order_by("pk")
     assert [c.stage for c in created] == ["draft"] * 3
-    assert created[1].name == "李 四" and created[1].id_number == lower_x and created[1].birth_date == date(1990, 1, 1)
+    # Names are stored without spaces (people.clean_name): "\u3000李 四 " is 李四.
+    assert created[1].name == "李四" and created[1].id_number == lower_x and created[1].birth_date == date(1990, 1, 1)
     assert created[0].priority_groups == ",1,4,"
     assert created[2].political_status == "01" and created[2].village == personas.tree.village_a1
     assert Transition.objects.filter(action="nominate").count() == 3
@@ -198,7 +199,7 @@ def test_read_only_and_unrelated_roles_get_403(personas, login, key):
 
 def test_nominations_round_trip_without_changes(personas, officer, tmp_path):
     for i in range(3):
-        builders.draft(personas, name=f"王{i}", id_number=make_id_number(date(1990 + i, 2, 3)))
+        builders.draft(personas, name=f"王{han_number(i)}", id_number=make_id_number(date(1990 + i, 2, 3)))
     exported = tmp_path / "export.xlsx"
     exported.write_bytes(b"".join(officer.get(reverse("excel:export", args=["reserve_nominations"])).streaming_content))
     upload(officer, "reserve_nominations", exported)
@@ -207,7 +208,7 @@ def test_nominations_round_trip_without_changes(personas, officer, tmp_path):
 
 
 def test_nomination_export_runs_a_fixed_number_of_queries(personas, officer, django_assert_max_num_queries):
-    workflow.create_drafts(candidates=[builders.new_candidate(personas.tree.village_a1, name=f"李{i}",
+    workflow.create_drafts(candidates=[builders.new_candidate(personas.tree.village_a1, name=f"李{han_number(i)}",
                                                               id_number=make_id_number(date(1990, 1, 1) ))
                                        for i in range(200)], by=personas.officer_a)
     with django_assert_max_num_queries(12):

@@ -7,7 +7,7 @@ import itertools
 from datetime import date
 
 from cadre_portal.models import CodeItem, Region, Unit
-from cadre_portal.testing import make_id_number
+from cadre_portal.testing import han_number, make_id_number
 from talents import codes, services
 from talents.models import ArtsOrganization, Platform, RecruitmentPlan, Talent
 
@@ -45,7 +45,7 @@ def talent(personas, domain: str = "education", *, region: Region | None = None,
     region = region or personas.tree.county
     unit_obj = unit_obj if unit_obj is not None else unit(domain, region)
     values = {
-        "name": name or f"人才{next(_seq)}",
+        "name": name or f"人才{han_number(next(_seq))}",
         "id_number": make_id_number(date(1988, 3, 4)),
         "category": category(domain),
         "unit": unit_obj,

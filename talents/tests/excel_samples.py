@@ -13,7 +13,7 @@ def _domain_sample(domain):
     def sample(personas):
         officer = personas.officer_of(domain)
         b.talent(personas, domain, name="在岗人才")
-        left = b.talent(personas, domain, name="=调出人才")
+        left = b.talent(personas, domain, name="调出人才", post="=调出前岗位")
         workflow.change_talent_status(talent_pk=left.pk, action="transfer_out", on=date.today(), reason="调往市直单位",
                                       by=officer)
         return [RoundTrip(user=officer)]
