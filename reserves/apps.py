@@ -22,6 +22,7 @@ class ReservesConfig(AppConfig):
         register_menu("后备干部名册", "reserves:list", roles=(officer, county, leader, admin), section=SECTION, order=100)
         register_menu("填报推荐", "reserves:create", roles=(officer,), section=SECTION, order=110)
         register_menu("按村提交审查", "reserves:submission", roles=(officer,), section=SECTION, order=120)
+        register_menu("按村批量办理", "reserves:review", roles=(officer, county), section=SECTION, order=125)
         register_menu("集中培训", "reserves:training", roles=(officer, county, leader, admin), section=SECTION, order=130)
         register_menu("储备库", "reserves:pool", roles=(officer, county, leader, admin), section=SECTION, order=140)
         register_menu("工作总览", "reserves:overview", roles=(county, leader, admin), section=SECTION, order=150)

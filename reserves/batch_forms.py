@@ -80,3 +80,80 @@ class SeatPlanForm(forms.Form):
 
     def plans(self) -> dict[int, tuple[int | None, str]]:
         return {v.pk: (self.cleaned_data.get(f"n{v.pk}"), self.cleaned_data.get(f"p{v.pk}") or "") for v in self.villages}
+
+
+class BatchDecisionForm(forms.Form):
+    """One village's list in a review queue: the village's decision and opinion, and for
+    each person whether they are included and their own decision and reason (an
+    exception). The list shown is posted back (``shown``) so a person somebody else
+    handled meanwhile stops the batch instead of silently dropping out of it."""
+
+    decision = forms.ChoiceField(label="本村处理意见", widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+    opinion = forms.CharField(label="意见（退回、不予备案时为理由）", required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    committee_date = forms.DateField(label="乡镇党委审议日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    shown = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, queue, people):
+        super().__init__(data, initial={"decision": queue.actions[0], "committee_date": date.today(),
+                                        "shown": ",".join(str(p.pk) for p in people)})
+        self.queue = queue
+        self.people = list(people)
+        self.fields["decision"].choices = [(a, queue.action_labels[a]) for a in queue.actions]
+        if not queue.needs_date:
+            del self.fields["committee_date"]
+        else:
+            self.fields["committee_date"].required = True
+        exceptions = [("", "同本村意见")] + [(a, queue.action_labels[a]) for a in queue.actions]
+        for p in self.people:
+            self.fields[f"include_{p.pk}"] = forms.BooleanField(
+                label=f"办理{p.name}", required=False, initial=True,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input", "aria-label": f"办理{p.name}"}),
+            )
+            if len(queue.actions) > 1:
+                self.fields[f"action_{p.pk}"] = forms.ChoiceField(label=f"{p.name}的处理", required=False, choices=exceptions)
+            self.fields[f"reason_{p.pk}"] = forms.CharField(
+                label=f"{p.name}的意见或理由", required=False, max_length=1000,
+                widget=forms.TextInput(attrs={"placeholder": "个人意见或理由（不填则用本村意见）"}),
+            )
+        style_form_widgets(self)
+
+    def clean_committee_date(self):
+        value = self.cleaned_data.get("committee_date")
+        if value is not None and value > date.today():
+            raise forms.ValidationError("审议日期不能晚于今天。")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        shown = {int(x) for x in (data.get("shown") or "").split(",") if x.isdigit()}
+        pending = {p.pk for p in self.people}
+        if shown != pending:
+            gone = shown - pending
+            raise forms.ValidationError(
+                f"本村名单已有变化（{len(gone)} 人已由他人办理或已变更），请核对刷新后的名单再提交。" if gone
+                else "本村名单已有变化（有新提交的人员），请核对刷新后的名单再提交。"
+            )
+        if not any(data.get(f"include_{p.pk}") for p in self.people):
+            raise forms.ValidationError("请至少勾选一人。")
+        return data
+
+    def rows(self):
+        return [
+            (p, self[f"include_{p.pk}"], self[f"action_{p.pk}"] if f"action_{p.pk}" in self.fields else None, self[f"reason_{p.pk}"])
+            for p in self.people
+        ]
+
+    def items(self):
+        from reserves.workflow import BatchItem
+
+        d = self.cleaned_data
+        extra = {"committee_date": d["committee_date"]} if self.queue.needs_date else {}
+        result = []
+        for p in self.people:
+            if not d.get(f"include_{p.pk}"):
+                continue
+            action = d.get(f"action_{p.pk}") or d["decision"]
+            opinion = (d.get(f"reason_{p.pk}") or "").strip() or (d.get("opinion") or "").strip()
+            result.append(BatchItem(candidate=p, action=action, opinion=opinion, extra=extra))
+        return result

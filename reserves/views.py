@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,11 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from cadre_portal import identity, lists
 from cadre_portal.figures import periods
 from cadre_portal.figures import registry as figures_registry
-from cadre_portal.models import Region
+from cadre_portal.models import Region, Role
 from reserves import forms, services, workflow
 from reserves import overview as overview_data
-from reserves import readiness
-from reserves.batch_forms import ElectionScheduleForm, SeatPlanForm
+from reserves import queues, readiness
+from reserves.batch_forms import BatchDecisionForm, ElectionScheduleForm, SeatPlanForm
 from reserves.filters import CandidateFilter, PoolFilter, VillageFilterForm
 from reserves.tables import CandidateTable, PoolTable, TrainingSessionTable, VillageReadinessTable
 from reserves.models import (
@@ -618,3 +619,73 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+# --- review queues and village batches -----------------------------------------------------------------
+
+
+def _queue(request, key):
+    queue = queues.QUEUES.get(key)
+    if queue is None:
+        raise Http404
+    if not queue.allows(request.user):
+        raise PermissionDenied(f"“{queue.title}”由{'、'.join(Role(r).label for r in queue.roles)}办理。")
+    return queue
+
+
+@require_GET
+def review_queue(request, queue):
+    """The villages waiting in a queue, township by township, each opening its batch page."""
+    q = _queue(request, queue)
+    rows = q.villages(request.user)
+    return render(request, "reserves/review_queue.html", {
+        "queue": q, "rows": rows, "total": sum(r["count"] for r in rows), "queues": queues.for_user(request.user),
+    })
+
+
+def review_village(request, queue, village_pk):
+    """One village's list in a queue, decided in one batch (all or none); then the next village."""
+    q = _queue(request, queue)
+    user = request.user
+    village = get_object_or_404(Region.objects.visible_to(user).filter(level=Region.Level.VILLAGE), pk=village_pk)
+    people = list(q.people(user, village).select_related("final_inspection") if q.key != "nominations" else q.people(user, village))
+    form = BatchDecisionForm(request.POST or None, queue=q, people=people)
+    refused = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = workflow.run_batch(items=form.items(), by=user, title=f"{village.full_name()}{q.title}")
+        except workflow.BatchRefused as exc:
+            refused = {c.pk: message for c, message in exc.reasons}
+            form.add_error(None, exc.message)
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"{village.full_name()}：已办理 {len(rows)} 人。")
+            following = q.next_village(user, after=village)
+            if following is not None:
+                return redirect("reserves:review_village", queue=q.key, village_pk=following.pk)
+            messages.info(request, f"“{q.title}”已全部办理完毕。")
+            return redirect("reserves:review_queue", queue=q.key)
+    if not people and request.method == "GET":
+        messages.info(request, f"{village.name}没有待{q.title}的人员。")
+        following = q.next_village(user, after=village)
+        return redirect("reserves:review_village", queue=q.key, village_pk=following.pk) if following else redirect(
+            "reserves:review_queue", queue=q.key)
+    waiting = q.villages(user)
+    position = next((i for i, row in enumerate(waiting) if row["village"].pk == village.pk), None)
+    following = q.next_village(user, after=village)
+    active = Candidate.objects.visible_to(user).filter(village=village, stage__in=Candidate.ACTIVE_STAGES).count()
+    return render(request, "reserves/review_village.html", {
+        "queue": q, "village": village, "form": form, "refused": refused, "people": people,
+        "position": (position + 1) if position is not None else None, "waiting": len(waiting),
+        "next_village": following, "active": active, "vmin": VILLAGE_MIN, "vmax": VILLAGE_MAX,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def review_index(request):
+    """The first review queue of the user's role (the menu entry)."""
+    available = queues.for_user(request.user)
+    if not available:
+        raise PermissionDenied("您的角色没有需要批量办理的事项。")
+    return redirect("reserves:review_queue", queue=available[0].key)

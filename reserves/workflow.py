@@ -794,3 +794,91 @@ def record_attendance(*, session: TrainingSession, candidates, by, replace: bool
         AuditEvent.Kind.OTHER, user=by, summary=f"登记培训出勤：{session}（{len(pks)} 人）", session=session.pk, count=len(pks)
     )
     return len(new)
+
+
+# --- batches: many people, one transaction, all or none ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One person's part of a batch: the action (an ``ALLOWED`` key), the opinion or
+    reason, and what else that action takes (e.g. ``committee_date``)."""
+
+    candidate: Candidate
+    action: str
+    opinion: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class BatchRefused(WorkflowError):
+    """A batch applied to nobody because some people could not be handled; ``reasons``
+    is [(candidate, message)] for each of them."""
+
+    def __init__(self, reasons: list[tuple[Candidate, str]], total: int):
+        self.reasons = reasons
+        names = "；".join(f"{c.name}：{message}" for c, message in reasons[:10])
+        more = f"……等 {len(reasons)} 人" if len(reasons) > 10 else ""
+        super().__init__(f"本批 {total} 人均未办理，其中 {len(reasons)} 人不能办理——{names}{more}")
+
+
+def _batch_call(item: BatchItem, by):
+    """The per-person workflow function for the item's action: the same rules,
+    locks and transition row as a single decision on the person page."""
+    c, opinion, extra = item.candidate, item.opinion, item.extra
+    calls = {
+        Action.FILE: lambda: file_nomination(candidate=c, by=by, opinion=opinion),
+        Action.RETURN: lambda: return_nomination(candidate=c, by=by, reason=opinion),
+        Action.REJECT: lambda: reject_nomination(candidate=c, by=by, reason=opinion),
+        Action.FINAL_FILE: lambda: file_final_inspection(candidate=c, by=by, opinion=opinion),
+        Action.FINAL_RETURN: lambda: return_final_inspection(candidate=c, by=by, reason=opinion),
+        Action.COMMITTEE: lambda: record_committee_decision(candidate=c, by=by, opinion=opinion, **extra),
+    }
+    if item.action not in calls:
+        raise WorkflowError(f"“{Action(item.action).label}”不能批量办理。")
+    return calls[item.action]()
+
+
+BATCH_ACTIONS = (Action.FILE, Action.RETURN, Action.REJECT, Action.FINAL_FILE, Action.FINAL_RETURN, Action.COMMITTEE)
+
+
+@atomic_write
+def run_batch(*, items: list[BatchItem], by, title: str) -> list[Transition]:
+    """Handle many people at once — a village's list filed, returned or rejected with one
+    opinion and per-person exceptions, a township committee's results — in one
+    transaction: every person through their own workflow function (one transition row
+    each), and if any of them is refused, nobody is handled and ``BatchRefused`` names
+    each refused person with the reason. One audit entry records the batch (title,
+    counts, names) beside the per-person entries."""
+    if by is None or not by.is_authenticated or by.is_read_only:
+        raise WorkflowError("县领导账号为只读，不能办理业务。")
+    if not items:
+        raise WorkflowError("请至少选择一人。")
+    if len({item.candidate.pk for item in items}) != len(items):
+        raise WorkflowError("同一人在本批中出现了两次，请刷新页面后重试。")
+    results, reasons = [], []
+    for item in items:
+        try:
+            with transaction.atomic():
+                results.append(_batch_call(item, by))
+        except WorkflowError as exc:
+            reasons.append((item.candidate, exc.message))
+    if reasons:
+        raise BatchRefused(reasons, len(items))
+    counts: dict[str, list[str]] = {}
+    for item in items:
+        counts.setdefault(Action(item.action).label, []).append(item.candidate.name)
+    audit.record(
+        AuditEvent.Kind.TRANSITION, user=by, region=_common_region(items),
+        summary=f"{title}：共 {len(items)} 人（" + "；".join(f"{label} {len(names)} 人：{'、'.join(names)}" for label, names in counts.items()) + "）",
+        batch=title, count=len(items), candidates=[item.candidate.pk for item in items],
+        actions={label: len(names) for label, names in counts.items()},
+    )
+    return results
+
+
+def _common_region(items: list[BatchItem]):
+    villages = {item.candidate.village_id for item in items}
+    if len(villages) == 1:
+        return items[0].candidate.village
+    townships = {item.candidate.village.parent_id for item in items}
+    return items[0].candidate.village.parent if len(townships) == 1 else None

@@ -47,3 +47,12 @@ def index(sequence, i):
         return sequence[int(i)]
     except (IndexError, TypeError, ValueError):
         return None
+
+
+@register.filter
+def index_key(mapping, key):
+    """``dict|index_key:k``: the value for a variable key."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -61,3 +61,40 @@ document.querySelectorAll("[data-check-all]").forEach(function (box) {
     box.closest("form").querySelectorAll("input[name=candidates]:not(:disabled)").forEach(function (el) { el.checked = box.checked; });
   });
 });
+
+// Review batches: tick all, and a running count of what each decision will apply to.
+document.querySelectorAll("[data-batch-form]").forEach(function (form) {
+  var out = form.querySelector("[data-batch-count]");
+  var labels = {};
+  form.querySelectorAll("input[name=decision]").forEach(function (radio) {
+    var label = radio.closest("label");
+    labels[radio.value] = label ? label.textContent.trim() : radio.value;
+  });
+  function update() {
+    var common = form.querySelector("input[name=decision]:checked");
+    var counts = {};
+    var total = 0;
+    form.querySelectorAll("[data-person]").forEach(function (row) {
+      var box = row.querySelector("input[type=checkbox][name^=include_]");
+      if (!box || !box.checked) { return; }
+      var select = row.querySelector("select[name^=action_]");
+      var value = (select && select.value) || (common ? common.value : "");
+      var label = labels[value] || "";
+      counts[label] = (counts[label] || 0) + 1;
+      total += 1;
+    });
+    if (!out) { return; }
+    var parts = Object.keys(counts).map(function (k) { return k + " " + counts[k] + " 人"; });
+    out.textContent = "已选 " + total + " 人" + (parts.length ? "：" + parts.join("，") : "");
+  }
+  var all = form.querySelector("[data-check-all-batch]");
+  if (all) {
+    all.addEventListener("change", function () {
+      form.querySelectorAll("input[type=checkbox][name^=include_]").forEach(function (box) { box.checked = all.checked; });
+      update();
+    });
+  }
+  form.addEventListener("change", update);
+  form.addEventListener("input", update);
+  update();
+});
