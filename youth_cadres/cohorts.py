@@ -171,12 +171,12 @@ def rule_q(rule: Rule, as_of: date, prefix: str = "") -> Q:
     return born & _any(any_of)
 
 
-def cohort_expression(as_of: date | None = None, prefix: str = "") -> Case:
-    """The cohort key as an SQL expression (first matching rule; "" for none)."""
+def cohort_expression(as_of: date | None = None, prefix: str = "", default: str = "") -> Case:
+    """The cohort key as an SQL expression (first matching rule; ``default`` for none)."""
     as_of = as_of or date.today()
     return Case(
         *[When(rule_q(rule, as_of, prefix), then=Value(rule.key)) for rule in RULES],
-        default=Value(""),
+        default=Value(default),
         output_field=CharField(),
     )
 

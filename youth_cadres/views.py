@@ -83,13 +83,16 @@ def cadre_list(request):
 @require_GET
 def bank_list(request):
     user = request.user
-    params = request.GET.copy()
-    if "status" not in params:
-        params["status"] = "in_bank"
+    if "status" not in request.GET:
+        # The bank proper (入库) unless another status is asked for; in the URL, so the
+        # export and the filters carry it too.
+        query = request.GET.copy()
+        query["status"] = BankEntry.Status.IN_BANK
+        return redirect(f"{request.path}?{query.urlencode()}")
     qs = BankEntry.objects.visible_to(user).select_related("cadre__unit").with_cohort()
     listing = lists.build(
         request, queryset=qs, table_class=tables.BankTable, filterset_class=filters.BankFilter,
-        filterset_kwargs={"user": user}, export="youth_bank_entries", params=params,
+        filterset_kwargs={"user": user}, export="youth_bank_entries",
     )
     counts = BankEntry.objects.visible_to(user).aggregate(
         in_bank=Count("pk", filter=Q(status=BankEntry.Status.IN_BANK)),
@@ -150,7 +153,7 @@ def _record_list(request, *, model, table, flt, export, template_title, add_kind
     if model is WorkLogEntry:
         qs = qs.select_related("written_by")
     listing = lists.build(request, queryset=qs, table_class=table, filterset_class=flt, filterset_kwargs={"user": user}, export=export)
-    return render(request, "youth_cadres/record_list.html", {"listing": listing, "title": template_title})
+    return render(request, "youth_cadres/record_list.html", {"listing": listing, "title": template_title, "registry_key": export})
 
 
 @require_GET

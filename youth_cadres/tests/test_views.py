@@ -63,11 +63,11 @@ def test_the_bank_list_uses_the_same_queries_for_1_and_50_members(login, staff, 
     client = login(staff)
     post = make_post(unit, "镇长", level="141", headcount=1)
     bank_member(make_cadre(unit, birth=date(1990, 1, 1)), staff, posts=[post])
-    one = count_queries(client, reverse("youth_cadres:bank_list"))
+    one = count_queries(client, reverse("youth_cadres:bank_list") + "?status=in_bank")
     for i in range(49):
         bank_member(make_cadre(unit, birth=date(1990, 1, 2) + timedelta(days=i)), staff, posts=[post])
     assert BankEntry.objects.in_bank().count() == 50
-    assert count_queries(client, reverse("youth_cadres:bank_list")) == one
+    assert count_queries(client, reverse("youth_cadres:bank_list") + "?status=in_bank") == one
 
 
 def test_the_post_board_uses_the_same_queries_for_1_and_50_posts(login, staff, unit):
@@ -401,3 +401,8 @@ def test_a_unit_contacts_home_shows_their_unit(login, member, unit_contacts):
 def test_township_officers_get_no_young_cadre_menu(login, personas):
     html = login(personas.officer_a).get(reverse("home")).content.decode()
     assert "优秀年轻干部库" not in html
+
+
+def test_the_bank_list_opens_on_the_bank_proper_with_the_status_in_the_url(login, staff):
+    response = login(staff).get(reverse("youth_cadres:bank_list") + "?cohort=potential_90")
+    assert response.status_code == 302 and "status=in_bank" in response["Location"] and "cohort=potential_90" in response["Location"]

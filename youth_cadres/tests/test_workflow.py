@@ -243,3 +243,15 @@ def test_every_move_writes_exactly_one_transition(staff, cadre, post):
     workflow.appoint(entry=entry, by=staff, post=post, appointed_on=date.today())
     actions = list(BankTransition.objects.filter(entry=entry).values_list("action", flat=True))
     assert actions == ["recommend", "inspect", "admit", "appoint"]
+
+
+def test_the_recount_command_reports_drift_and_fixes_it(staff, post, capsys):
+    from django.core.management import call_command
+
+    Post.objects.filter(pk=post.pk).update(candidate_count=3)
+    with pytest.raises(SystemExit):
+        call_command("recount_posts")
+    call_command("recount_posts", "--fix")
+    assert Post.objects.get(pk=post.pk).candidate_count == 0
+    call_command("recount_posts")
+    assert "一致" in capsys.readouterr().out
