@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +16,7 @@ from cadre_portal import identity, lists
 from cadre_portal.figures import periods
 from cadre_portal.figures import registry as figures_registry
 from cadre_portal.models import Region, Role
+from cadre_portal.people import name_search_q
 from reserves import forms, services, workflow
 from reserves import overview as overview_data
 from reserves import queues, readiness
@@ -24,6 +25,7 @@ from reserves.filters import CandidateFilter, PoolFilter, VillageFilterForm
 from reserves.tables import CandidateTable, PoolTable, TrainingSessionTable, VillageReadinessTable
 from reserves.models import (
     PACE_GRACE_DAYS,
+    Attendance,
     Transition,
     REQUIRED_HOURS,
     VILLAGE_MAX,
@@ -468,43 +470,140 @@ def training_create(request):
         form.save_m2m()
         messages.success(request, "培训已创建，请登记出勤。")
         return redirect("reserves:training_detail", pk=session.pk)
-    return render(request, "reserves/simple_form.html", {"form": form, "title": "新建集中培训", "action_url": request.path})
+    trainees = form.fields["trainees"].queryset.select_related("village__parent").order_by("village__path", "name_pinyin", "pk")
+    selected = {str(v) for v in (request.POST.getlist("trainees") if request.method == "POST" else [])}
+    groups = []
+    for c in trainees:
+        if not groups or groups[-1]["village"].pk != c.village_id:
+            groups.append({"village": c.village, "people": []})
+        groups[-1]["people"].append(c)
+    townships = sorted({c.village.parent for c in trainees if c.village.parent_id}, key=lambda t: t.path)
+    return render(request, "reserves/training_form.html", {
+        "form": form, "groups": groups, "selected": selected, "townships": townships, "trainee_count": len(trainees),
+    })
 
 
 def _session_trainees(user, session):
     qs = (
         Candidate.objects.visible_to(user).training()
         .filter(training_start__lte=session.date, training_end__gte=session.date)  # the session falls in their cycle
-        .select_related("village__parent").order_by("village__path", "name")
+        .select_related("village__parent").order_by("village__path", "name_pinyin", "pk")
     )
     if not session.for_all:
         qs = qs.filter(invited_sessions=session)
     return qs
 
 
+ATTENDANCE_BLOCKS_MAX = 150  # above this many trainees a county-wide viewer picks a township first
+
+
+def _attendance_filters(request):
+    """township / village / q / missing from the query string, validated against the scope."""
+    user = request.user
+    regions = Region.objects.visible_to(user)
+    township = village = None
+    if user.sees_whole_county and _int(request.GET.get("township")):
+        township = regions.filter(level=Region.Level.TOWNSHIP, pk=_int(request.GET.get("township"))).first()
+    if _int(request.GET.get("village")):
+        village = regions.filter(level=Region.Level.VILLAGE, pk=_int(request.GET.get("village"))).first()
+        if village is not None and township is not None and village.parent_id != township.pk:
+            village = None
+    q = (request.GET.get("q") or "").strip()[:40]
+    return township, village, q, request.GET.get("missing") == "1"
+
+
 @require_GET
 def training_detail(request, pk):
+    """The attendance page: trainees in blocks by village, filtered by township, village
+    and name, each block saved on its own; a county-wide viewer of a large county first
+    picks a township from the per-township summary."""
+    user = request.user
     session = get_object_or_404(TrainingSession, pk=pk)
-    trainees = _session_trainees(request.user, session)
-    present = set(session.attendances.values_list("candidate_id", flat=True))
-    can_edit = request.user.is_county_staff or request.user.is_township_officer
-    return render(request, "reserves/training_detail.html", {"session": session, "trainees": trainees, "present": present, "can_edit": can_edit})
+    township, village, q, missing = _attendance_filters(request)
+    everyone = _session_trainees(user, session)
+    present = set(Attendance.objects.filter(session=session, candidate__in=everyone).values_list("candidate_id", flat=True))
+    trainees = everyone
+    if township is not None:
+        trainees = trainees.filter(village__parent=township)
+    if village is not None:
+        trainees = trainees.filter(village=village)
+    if q:
+        trainees = trainees.filter(name_search_q(q))
+    if missing:
+        trainees = trainees.exclude(pk__in=present)
+    filtered = township is not None or village is not None or bool(q) or missing
+    total = everyone.count()
+    summary = None
+    blocks = []
+    if user.sees_whole_county and not filtered and total > ATTENDANCE_BLOCKS_MAX:
+        summary = _attendance_summary(everyone, present)
+    else:
+        for c in trainees:
+            if not blocks or blocks[-1]["village"].pk != c.village_id:
+                blocks.append({"village": c.village, "people": []})
+            blocks[-1]["people"].append(c)
+        for block in blocks:
+            block["present"] = sum(1 for c in block["people"] if c.pk in present)
+    can_edit = (user.is_county_staff or user.is_township_officer) and not user.is_read_only
+    townships = Region.objects.visible_to(user).filter(level=Region.Level.TOWNSHIP).order_by("path") if user.sees_whole_county else []
+    villages = Region.objects.visible_to(user).filter(level=Region.Level.VILLAGE).order_by("path")
+    if township is not None:
+        villages = villages.filter(parent=township)
+    return render(request, "reserves/training_detail.html", {
+        "session": session, "blocks": blocks, "present": present, "can_edit": can_edit, "summary": summary,
+        "total_eligible": total, "total_present": len(present), "shown": sum(len(b["people"]) for b in blocks),
+        "townships": townships, "villages": villages, "f_township": township, "f_village": village, "f_q": q,
+        "f_missing": missing, "query": request.GET.urlencode(),
+    })
+
+
+def _attendance_summary(trainees, present) -> list[dict]:
+    """Per township: trainees expected at the session and how many are recorded."""
+    rows = trainees.order_by().values("village__parent_id", "village__parent__name", "village__parent__path").annotate(n=Count("pk"))
+    recorded = dict(
+        trainees.filter(pk__in=present).order_by().values("village__parent_id").annotate(n=Count("pk"))
+        .values_list("village__parent_id", "n")
+    )
+    return [
+        {"pk": r["village__parent_id"], "name": r["village__parent__name"], "eligible": r["n"], "present": recorded.get(r["village__parent_id"], 0)}
+        for r in sorted(rows, key=lambda r: r["village__parent__path"])
+    ]
 
 
 @require_POST
 def attendance_save(request, pk):
+    """Save one block (a village) of the attendance page. Taking attendance away from
+    people who had it is shown first and needs a confirmation."""
+    user = request.user
     session = get_object_or_404(TrainingSession, pk=pk)
-    form = forms.AttendanceForm(request.POST, queryset=_session_trainees(request.user, session))
-    if form.is_valid():
-        try:
-            added = workflow.record_attendance(session=session, candidates=list(form.cleaned_data["candidates"]), by=request.user, replace=True)
-        except WorkflowError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"出勤已保存（新登记 {added} 人，共 {len(form.cleaned_data['candidates'])} 人到课）。")
+    eligible = _session_trainees(user, session)
+    shown = {int(x) for x in request.POST.getlist("shown") if x.isdigit()}
+    form = forms.AttendanceForm(request.POST, queryset=eligible)
+    back = reverse("reserves:training_detail", args=[pk]) + ("?" + request.POST.get("query", "") if request.POST.get("query") else "")
+    if not form.is_valid() or not shown or not set(eligible.filter(pk__in=shown).values_list("pk", flat=True)) == shown:
+        messages.error(request, "所选人员有误（可能已不在培养期或名单已变化），请刷新页面后重试。")
+        return redirect(back)
+    ticked = list(form.cleaned_data["candidates"])
+    if {c.pk for c in ticked} - shown:
+        messages.error(request, "所选人员不在本次保存的名单中，请刷新页面后重试。")
+        return redirect(back)
+    had = set(Attendance.objects.filter(session=session, candidate_id__in=shown).values_list("candidate_id", flat=True))
+    removing = had - {c.pk for c in ticked}
+    block = request.POST.get("block_name", "")
+    if removing and request.POST.get("confirm_removal") != "1":
+        return render(request, "reserves/attendance_confirm.html", {
+            "session": session, "removing": eligible.filter(pk__in=removing).order_by("name_pinyin"),
+            "ticked": ticked, "shown": sorted(shown), "query": request.POST.get("query", ""), "block_name": block,
+            "block": request.POST.get("block", ""),
+        })
+    try:
+        added = workflow.record_attendance(session=session, candidates=ticked, by=user, replace=True, within=shown)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
     else:
-        messages.error(request, "所选人员有误，请刷新页面后重试。")
-    return redirect("reserves:training_detail", pk=pk)
+        text = f"{block}：到课 {len(ticked)} 人（新登记 {added} 人" + (f"，移除 {len(removing)} 人" if removing else "") + "）。"
+        messages.success(request, text)
+    return redirect(back + (f"#block-{request.POST.get('block')}" if request.POST.get("block") else ""))
 
 
 # --- villages: readiness for the next 换届 ------------------------------------------------------------

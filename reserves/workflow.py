@@ -752,14 +752,15 @@ def import_at_stage(*, candidates: list[Candidate], stage: str, by, note: str) -
 
 
 @atomic_write
-def record_attendance(*, session: TrainingSession, candidates, by, replace: bool = False) -> int:
+def record_attendance(*, session: TrainingSession, candidates, by, replace: bool = False, within=None) -> int:
     """Tick attendance for many trainees at once; each gets the session's hours.
 
     Only sessions inside a trainee's two-year cycle count towards its 150 hours.
     With ``replace``, trainees the user can see (for a township officer: their own
     township's; the session itself is county-wide) who are not ticked lose their
-    attendance for this session; nobody else's is touched. Returns the number of
-    attendances added."""
+    attendance for this session; nobody else's is touched. ``within`` (candidate
+    pks: the block of the page that was saved, e.g. one village) narrows who may lose
+    it further. Returns the number of attendances added."""
     if by is None or by.is_read_only or not _role_ok(by, (Role.COUNTY_STAFF, Role.TOWNSHIP_OFFICER)):
         raise WorkflowError("培训出勤由县委组织部干部或乡镇组织委员登记。")
     visible = Candidate.objects.visible_to(by).filter(stage=Stage.TRAINING)
@@ -783,6 +784,8 @@ def record_attendance(*, session: TrainingSession, candidates, by, replace: bool
     touched = set()
     if replace:
         dropped = Attendance.objects.filter(session=session, candidate__in=visible).exclude(candidate__in=pks)
+        if within is not None:
+            dropped = dropped.filter(candidate_id__in=list(within))
         touched |= set(dropped.values_list("candidate_id", flat=True))
         dropped.delete()
     existing = set(Attendance.objects.filter(session=session, candidate__in=pks).values_list("candidate_id", flat=True))

@@ -83,3 +83,50 @@ def test_the_roster_sorts_and_pages_with_its_filters(page, live_server, personas
     assert "艾青" not in first_page + rest and "张54" in rest and "张54" not in first_page
     href = page.get_by_test_id("export-button").get_attribute("href")
     assert f"village={tree.village_a1.pk}" in href and "sort=name" in href and "after" not in href
+
+
+def test_a_session_for_named_trainees_and_its_attendance_by_village(page, live_server, personas):
+    from datetime import date, timedelta
+
+    from reserves.models import Attendance, TrainingSession
+
+    base, tree = live_server.url, personas.tree
+    start = date.today() - timedelta(days=30)
+    for village, names in ((tree.village_a1, ["张三", "李四"]), (tree.village_b1, ["王五", "赵六"])):
+        for n in names:
+            b.training(personas, village, start=start, name=n)
+    _login(page, base, personas.county_staff)
+    page.goto(base + "/reserves/training/new/")
+    assert not page.locator("[data-picker-list]").is_visible()
+    page.uncheck("#id_for_all")
+    assert page.locator("[data-picker-list]").is_visible()
+    page.fill("#id_date", date.today().isoformat())
+    page.fill("#id_topic", "村级财务管理")
+    page.fill("#id_hours", "6")
+    page.select_option("[data-filter-township]", str(tree.township_b.pk))
+    assert page.locator("[data-picker-row]:visible").count() == 2
+    page.fill("[data-filter-q]", "ww")
+    page.locator("[data-picker-row]:visible input").check()
+    assert "已选 1 人" in page.inner_text("[data-testid=picker-count]")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+    session = TrainingSession.objects.get(topic="村级财务管理")
+    assert list(session.trainees.values_list("name", flat=True)) == ["王五"]
+
+    # Attendance: only the invited trainee is listed; saving the block records it.
+    assert "应到 1 人" in page.inner_text("[data-testid=attendance-total]")
+    page.locator("[data-attendance-block] input[name=candidates]").check()
+    assert "已勾选 1 人" in page.inner_text("[data-testid=attendance-running]")
+    page.get_by_role("button", name="保存沙坪村出勤").click()
+    page.wait_for_load_state()
+    assert "到课 1 人" in page.inner_text(".page-body")
+    assert list(Attendance.objects.values_list("candidate__name", flat=True)) == ["王五"]
+
+    # Unticking asks before taking the hours away.
+    page.locator("[data-attendance-block] input[name=candidates]").uncheck()
+    page.get_by_role("button", name="保存沙坪村出勤").click()
+    page.wait_for_load_state()
+    assert "王五" in page.inner_text("[data-testid=removing]") and Attendance.objects.count() == 1
+    page.get_by_role("button", name="确认移除并保存").click()
+    page.wait_for_load_state()
+    assert Attendance.objects.count() == 0

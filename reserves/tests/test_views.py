@@ -192,7 +192,8 @@ def test_a_second_appraisal_for_the_same_year_is_refused_with_a_message(personas
 def test_attendance_is_ticked_on_the_session_page(personas, login):
     people = [b.training(personas) for _ in range(2)]
     session = TrainingSession.objects.create(date=date.today(), topic="政策", hours=8)
-    login(personas.county_staff).post(reverse("reserves:attendance_save", args=[session.pk]), {"candidates": [p.pk for p in people]})
+    login(personas.county_staff).post(reverse("reserves:attendance_save", args=[session.pk]),
+                                      {"candidates": [p.pk for p in people], "shown": [p.pk for p in people]})
     assert session.attendances.count() == 2
 
 

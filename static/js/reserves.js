@@ -98,3 +98,92 @@ document.querySelectorAll("[data-batch-form]").forEach(function (form) {
   form.addEventListener("input", update);
   update();
 });
+
+// Attendance page: a running count per village block and for the page.
+(function () {
+  var blocks = document.querySelectorAll("[data-attendance-block]");
+  var running = document.querySelector("[data-attendance-running]");
+  if (!blocks.length) { return; }
+  function update() {
+    var shown = 0, ticked = 0;
+    blocks.forEach(function (block) {
+      var boxes = block.querySelectorAll("input[name=candidates]");
+      var n = block.querySelectorAll("input[name=candidates]:checked").length;
+      var count = block.querySelector("[data-block-count]");
+      if (count) { count.textContent = "已勾选 " + n + " / " + boxes.length + " 人"; }
+      shown += boxes.length;
+      ticked += n;
+    });
+    if (running) { running.textContent = "本页 " + shown + " 人，已勾选 " + ticked + " 人（每个村分别保存）"; }
+  }
+  blocks.forEach(function (block) { block.addEventListener("change", update); });
+  update();
+})();
+
+// New training session: the trainee picker only when the session is not for everyone;
+// filter by township, village and name, a running count, trainees whose cycle excludes
+// the session date greyed out.
+(function () {
+  var form = document.querySelector("[data-session-form]");
+  if (!form) { return; }
+  var picker = form.querySelector("[data-trainee-picker]");
+  var forAll = form.querySelector("input[name=for_all]");
+  var dateInput = form.querySelector("input[name=date]");
+  var township = form.querySelector("[data-filter-township]");
+  var village = form.querySelector("[data-filter-village]");
+  var q = form.querySelector("[data-filter-q]");
+  var onlySelected = form.querySelector("[data-filter-selected]");
+  var count = form.querySelector("[data-picker-count]");
+  var note = form.querySelector("[data-for-all-note]");
+  var filters = form.querySelector("[data-picker-filters]");
+  var list = form.querySelector("[data-picker-list]");
+  var rows = Array.prototype.slice.call(form.querySelectorAll("[data-picker-row]"));
+
+  function apply() {
+    var everyone = forAll && forAll.checked;
+    if (note) { note.hidden = !everyone; }
+    if (filters) { filters.hidden = everyone; }
+    if (list) { list.hidden = everyone; }
+    var t = township ? township.value : "";
+    var v = village ? village.value : "";
+    var text = q ? q.value.trim().toLowerCase() : "";
+    var day = dateInput ? dateInput.value : "";
+    var shown = 0, ticked = 0;
+    if (village) {
+      village.querySelectorAll("option[data-township]").forEach(function (o) { o.hidden = !!t && o.getAttribute("data-township") !== t; });
+    }
+    form.querySelectorAll("[data-picker-group]").forEach(function (group) {
+      var inPlace = (!t || group.getAttribute("data-township") === t) && (!v || group.getAttribute("data-village") === v);
+      var visible = 0;
+      group.querySelectorAll("[data-picker-row]").forEach(function (row) {
+        var box = row.querySelector("input[name=trainees]");
+        var outside = !!day && (row.getAttribute("data-start") > day || row.getAttribute("data-end") < day);
+        row.querySelector("[data-out-of-cycle]").hidden = !outside;
+        box.disabled = outside;
+        if (outside) { box.checked = false; }
+        var match = inPlace && (!text || row.getAttribute("data-key").toLowerCase().indexOf(text) !== -1)
+          && (!onlySelected || !onlySelected.checked || box.checked);
+        row.hidden = !match;
+        if (match) { visible += 1; }
+        if (box.checked) { ticked += 1; }
+      });
+      group.hidden = visible === 0;
+      shown += visible;
+    });
+    if (count) {
+      count.textContent = everyone ? ("面向全体（共 " + rows.length + " 名培养对象）")
+        : ("已选 " + ticked + " 人，当前显示 " + shown + " / " + rows.length + " 人");
+    }
+  }
+  form.querySelectorAll("[data-group-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      box.closest("[data-picker-group]").querySelectorAll("[data-picker-row]:not([hidden]) input[name=trainees]:not(:disabled)")
+        .forEach(function (el) { el.checked = box.checked; });
+      apply();
+    });
+  });
+  form.addEventListener("change", apply);
+  form.addEventListener("input", apply);
+  apply();
+  if (picker) { picker.hidden = false; }
+})();
