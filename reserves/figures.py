@@ -29,6 +29,7 @@ from cadre_portal.figures.registry import (
     period_dimension,
     region_dimension,
     register,
+    scope_level,
     register_chart,
     register_section,
     section,
@@ -361,13 +362,26 @@ register(Figure(
 
 register_chart(Chart("reserves.pipeline", "后备干部培养流程（各阶段人数）", "reserves.pipeline", type="funnel", section=SECTION, order=10,
                      hide=(S.DRAFT, S.RETURNED, S.REJECTED, S.REMOVED), note="漏斗为主流程各阶段；草稿、退回、未通过、已退出见数据表。"))
+def _above_township(user) -> bool:
+    return scope_level(user) < Region.Level.TOWNSHIP
+
+
+def _township(user) -> bool:
+    return scope_level(user) == Region.Level.TOWNSHIP
+
+
 register_chart(Chart("reserves.village_size", f"各乡镇村（社区）后备干部规模（每村{VILLAGE_MIN}–{VILLAGE_MAX}人）", "reserves.village_size",
-                     type="stacked", section=SECTION, order=20, alarm=("below", "above")))
+                     type="stacked", section=SECTION, order=20, alarm=("below", "above"), when=_above_township))
+register_chart(Chart("reserves.village_counts", f"各村（社区）在册后备干部（每村{VILLAGE_MIN}–{VILLAGE_MAX}人）", "reserves.village_counts",
+                     type="hbar", section=SECTION, order=20, bounds=(VILLAGE_MIN, VILLAGE_MAX), when=_township,
+                     note=f"红色为不足{VILLAGE_MIN}人，橙色为超过{VILLAGE_MAX}人。"))
 register_chart(Chart("reserves.training_hours", f"培养对象学时完成情况（要求{REQUIRED_HOURS}学时）", "reserves.training_hours",
                      type="bar", section=SECTION, order=30, alarm=("0", "30", "60")))
 register_chart(Chart("reserves.appraisal_grades", "年度综合评价等次分布", "reserves.appraisal_grades", type="pie", section=SECTION, order=40))
 register_chart(Chart("reserves.pool_readiness", "换届人选准备：各乡镇村（社区）储备人数", "reserves.pool_readiness",
-                     type="stacked", section=SECTION, order=50, alarm=("0",)))
+                     type="stacked", section=SECTION, order=50, alarm=("0",), when=_above_township))
+register_chart(Chart("reserves.pool_size_by_village", "换届人选准备：各村（社区）储备库人数", "reserves.pool_size_by_village",
+                     type="hbar", section=SECTION, order=50, bounds=(1, 99), when=_township, note="红色为储备库中尚无人选的村（社区）。"))
 register_chart(Chart("reserves.appointed", "选拔任用后备干部", "reserves.appointed", type="bar", section=SECTION, order=60))
 register_chart(Chart("reserves.promoted", "优先选拔进入乡镇领导班子", "reserves.promoted_township_leadership", type="bar", section=SECTION, order=70))
 

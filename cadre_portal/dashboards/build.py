@@ -68,6 +68,7 @@ def widget(chart: registry.Chart, user, period) -> Widget | None:
         "title": chart.title,
         "unit": figure.unit,
         "mark": chart.mark,
+        "bounds": list(chart.bounds) if chart.bounds else None,
         "alarm": list(chart.alarm),
         "categories": [breakdown.categories[i].label for i in categories],
         "category_keys": [breakdown.categories[i].key for i in categories],
@@ -102,6 +103,8 @@ def tile(chart: registry.Chart, user, period) -> Tile | None:
 def section_block(section: registry.Section, user, period) -> Block:
     block = Block(section)
     for chart in registry.charts(section.key):
+        if not chart.shown_to(user):
+            continue
         if chart.type == "number":
             item = tile(chart, user, period)
             if item is not None:

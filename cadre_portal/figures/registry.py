@@ -176,6 +176,11 @@ def _scope_level(user) -> int:
     return (root or 1) - 1
 
 
+def scope_level(user) -> int:
+    """The level of the viewer's scope node (3 a county, 4 a township …; 0 the whole installation)."""
+    return _scope_level(user)
+
+
 def region_dimension(path: str, *, row_level: int = 5) -> Dimension:
     """Rows by the region one level below the viewer's scope node (a county's
     townships, a township's villages, a city's counties …). ``path`` leads from
@@ -348,6 +353,14 @@ class Chart:
     width: int = 6  # of 12 columns
     # Buckets of the series dimension to hide in the chart (still in the data table).
     hide: tuple[str, ...] = field(default_factory=tuple)
+    # A target band (e.g. 3–7 per village): bars below it in the alarm colour, above it
+    # in the warning colour, and both limits drawn as lines.
+    bounds: tuple[float, float] | None = None
+    # Whether the chart suits this viewer (e.g. per-township bars only above a township).
+    when: Callable[[Any], bool] | None = None
+
+    def shown_to(self, user) -> bool:
+        return self.when is None or bool(self.when(user))
 
 
 _FIGURES: dict[str, Figure] = {}

@@ -103,16 +103,35 @@
       var seriesAlarm = stacked && isAlarm(chart, s.key);
       return {
         type: "bar", name: s.name, stack: stacked ? "total" : undefined, barMaxWidth: 36,
-        label: { show: !stacked || chart.categories.length <= 16, position: stacked ? "inside" : "top",
+        label: { show: !stacked || chart.categories.length <= 16, position: stacked ? "inside" : (horizontal ? "right" : "top"),
                  formatter: function (p) { return p.value ? p.value : ""; } },
         itemStyle: seriesAlarm ? { color: j === 0 ? ALARM : "#f76707" } : undefined,
         data: s.data.map(function (v, i) {
           var alarm = !stacked && chart.series.length === 1 && isAlarm(chart, chart.category_keys[i]);
-          return item(v, s.urls[i], alarm ? ALARM : null);
+          return item(v, s.urls[i], alarm ? ALARM : boundsColour(chart, v));
         }),
+        markLine: chart.bounds && j === 0 ? boundsLines(chart, horizontal) : undefined,
       };
     });
     return base;
+  }
+
+  // A target band (3–7 per village): below in the alarm colour, above in orange.
+  function boundsColour(chart, value) {
+    if (!chart.bounds) { return null; }
+    if (value < chart.bounds[0]) { return ALARM; }
+    if (value > chart.bounds[1]) { return "#f76707"; }
+    return "#2fb344";
+  }
+
+  function boundsLines(chart, horizontal) {
+    var axis = horizontal ? "xAxis" : "yAxis";
+    var lines = chart.bounds.filter(function (b) { return b < 50; }).map(function (b) {
+      var line = { label: { formatter: String(b) } };
+      line[axis] = b;
+      return line;
+    });
+    return { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#667382" }, data: lines };
   }
 
   function height(chart) {

@@ -137,3 +137,10 @@ def test_the_dashboard_costs_the_same_queries_for_one_person_and_for_many(person
 def test_the_leader_home_shows_the_key_figures(world, login):
     html = login(world.leader).get("/").content.decode()
     assert 'data-testid="panel-key-figures"' in html and "选拔任用后备干部" in html
+
+
+def test_a_township_officer_gets_per_village_charts_and_the_county_per_township_ones(world, login):
+    officer = login(world.officer_a).get("/dashboards/").content.decode()
+    county = login(world.county_staff).get("/dashboards/").content.decode()
+    assert 'data-chart="reserves.village_counts"' in officer and 'data-chart="reserves.village_size"' not in officer
+    assert 'data-chart="reserves.village_size"' in county and 'data-chart="reserves.village_counts"' not in county
