@@ -358,6 +358,94 @@ def _write_ledger(ledger, behind_from) -> None:
                 Candidate.objects.filter(pk=pk).update(hours_attended=h, **({"hours_behind_from": b} if has_pace else {}))
 
 
+# --- the young-cadre bank -----------------------------------------------------------------------------
+
+YOUTH_SHARE = 0.25
+UNIT_KINDS = ["party_gov"] * 18 + ["institution"] * 8 + ["soe"] * 2 + ["enterprise"] * 2
+BANK_STATUSES = [("in_bank", 60), ("appointed", 25), ("transferred", 5), ("recommended", 5), ("inspecting", 5)]
+
+
+def generate_youth(people, root, *, rng, today, user, history, counts):
+    """Units of every county (30 each: organs, institutions, enterprises) and township
+    (党委, 政府), four leadership posts per unit, ``YOUTH_SHARE`` of the people as cadres
+    with plausible levels and dates, a third of them in the bank (entered, appointed
+    from it, transferred out, or still recommended/under inspection)."""
+    try:
+        from youth_cadres.models import Appointment, BankEntry, Cadre, Post
+    except ImportError:
+        return
+    from cadre_portal.bulk import build, bulk_insert_with_history
+    from cadre_portal.models import Region, Unit
+    from cadre_portal.pinyin import search_keys
+
+    if Cadre.objects.exists():
+        return
+    n = int(people * YOUTH_SHARE)
+    regions = list(Region.objects.filter(path__startswith=root.path, level__in=[Region.Level.COUNTY, Region.Level.TOWNSHIP]).only("pk", "level", "name"))
+    unit_rows = []
+    for region in regions:
+        if region.level == Region.Level.COUNTY:
+            unit_rows += [dict(name=f"{region.name}第{i + 1}单位", kind=kind, region_id=region.pk, sort_order=i) for i, kind in enumerate(UNIT_KINDS)]
+        else:
+            unit_rows += [dict(name=f"中共{region.name}委员会", kind="party_gov", region_id=region.pk),
+                          dict(name=f"{region.name}人民政府", kind="party_gov", region_id=region.pk, sort_order=1)]
+    units = []
+    for start in range(0, len(unit_rows), BATCH):
+        units += bulk_insert_with_history(build(Unit, unit_rows[start:start + BATCH]), Unit, user=user, history=history)
+    post_rows = [dict(unit_id=u.pk, title=title, level=level, headcount=rng.choice([1, 1, 2]), sort_order=i)
+                 for u in units for i, (title, level) in enumerate([("主要负责人", "141"), ("副职", "142"), ("副职", "142"), ("中层正职", "150")])]
+    posts = []
+    for start in range(0, len(post_rows), BATCH):
+        posts += bulk_insert_with_history(build(Post, post_rows[start:start + BATCH]), Post, user=user, history=history)
+    posts_by_unit: dict[int, list] = {}
+    for post in posts:
+        posts_by_unit.setdefault(post.unit_id, []).append(post)
+    ids = IdNumbers("421224", date(1980, 1, 1))
+    statuses, weights = zip(*BANK_STATUSES)
+    done = 0
+    while done < n:
+        size = min(BATCH, n - done)
+        rows = []
+        for _ in range(size):
+            number, birth = ids.next()
+            name = _name(rng)
+            initials, pinyin = search_keys(name)
+            unit = units[rng.randrange(len(units))]
+            tags = rng.choice(["", "", "", ",selected,", ",elite,", ",professional,"])
+            rows.append(dict(name=name, id_number=number, birth_date=birth, sex="1" if int(number[16]) % 2 else "2",
+                             name_initials=initials, name_pinyin=pinyin, unit_id=unit.pk,
+                             post_level=rng.choice(["131", "132", "141", "142", "150"]), current_post="科长",
+                             level_since=today - timedelta(days=rng.randint(200, 3000)),
+                             work_start=birth + timedelta(days=365 * 22 + rng.randint(0, 900)), tags=tags,
+                             education=rng.choice(["11", "14", "21", "21", "31"])))
+        cadres = bulk_insert_with_history(build(Cadre, rows), Cadre, user=user, history=history)
+        entries, plans = [], []
+        for cadre in cadres:
+            if rng.random() > 0.35:
+                continue
+            status = rng.choices(statuses, weights)[0]
+            recommended = today - timedelta(days=rng.randint(30, 1500))
+            entry = dict(cadre_id=cadre.pk, status=status, source="department", recommended_on=recommended, created_by_id=user.pk)
+            if status in ("in_bank", "appointed", "transferred"):
+                entry["entry_date"] = min(today, recommended + timedelta(days=60))
+            if status in ("appointed", "transferred"):
+                entry["exit_date"] = min(today, entry["entry_date"] + timedelta(days=rng.randint(60, 700)))
+            entries.append(entry)
+            plans.append((cadre, status, entry.get("exit_date")))
+        entry_objs = bulk_insert_with_history(build(BankEntry, entries), BankEntry, user=user, history=history)
+        appointments = [
+            dict(cadre_id=cadre.pk, post_id=rng.choice(posts_by_unit[cadre.unit_id]).pk, bank_entry_id=entry.pk,
+                 appointed_on=exit_date, created_by_id=user.pk)
+            for entry, (cadre, status, exit_date) in zip(entry_objs, plans) if status == "appointed"
+        ]
+        bulk_insert_with_history(build(Appointment, appointments), Appointment, user=user, history=history)
+        counts.extra["cadres"] = counts.extra.get("cadres", 0) + len(cadres)
+        counts.extra["bank_entries"] = counts.extra.get("bank_entries", 0) + len(entry_objs)
+        counts.extra["bank_appointments"] = counts.extra.get("bank_appointments", 0) + len(appointments)
+        done += size
+        log(f"young cadres {done:,}/{n:,}")
+
+
 # --- entry point -----------------------------------------------------------------------------------
 
 
