@@ -324,10 +324,12 @@ if TESTING:
 # The last village 两委 换届 (the start of the "本届" period of the figures).
 TERM_START = os.environ.get("TERM_START", "2026-01-01")
 # Figure results are cached on PostgreSQL and invalidated by every committed write
-# (cadre_portal/figures/cache.py): at most ~15 s stale (FIGURES_CACHE_MIN_SECONDS, the
-# shortest a result is kept while writes go on), and never older than FIGURES_CACHE_SECONDS.
+# (cadre_portal/figures/cache.py): a number lags a write by at most ~2 minutes
+# (FIGURES_CACHE_STALE_SECONDS), usually ≤ 15 s, and is never older than FIGURES_CACHE_SECONDS.
 FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 0 if TESTING else 300)
 FIGURES_CACHE_MIN_SECONDS = env_int("FIGURES_CACHE_MIN_SECONDS", 15)
+# Older results (up to this age) are served while one background thread recomputes them.
+FIGURES_CACHE_STALE_SECONDS = env_int("FIGURES_CACHE_STALE_SECONDS", 120)
 
 # The portal's address as users reach it, for links in reminder e-mails.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")

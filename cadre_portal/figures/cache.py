@@ -13,9 +13,14 @@ about ten seconds when it ends within a second of the previous publication
 A result computed less than ``FIGURES_CACHE_MIN_SECONDS`` (default 15 s) ago is
 served even if the data changed since, so a steady stream of writes across a
 province costs one computation per figure and scope in that interval, not one per
-request. So a cached number is **never staler than about 15 seconds** (the larger
-of that interval and PostgreSQL's statistics delay) after the write that changed
-it, and never older than ``FIGURES_CACHE_SECONDS`` (default 300 s) in any case.
+request. A result older than that but younger than ``FIGURES_CACHE_STALE_SECONDS``
+(default 120 s) is served while one background thread of the process computes it
+again (stale-while-revalidate): at province scale a full recomputation takes
+seconds, and no viewer waits for it unless the cached numbers are older than that.
+
+So a number on a dashboard **lags a write by at most about two minutes**
+(``FIGURES_CACHE_STALE_SECONDS``), usually by 15 s or less, and a result is never
+kept longer than ``FIGURES_CACHE_SECONDS`` (default 300 s).
 
 On SQLite (the embedded default, a county's data) and in tests nothing is cached:
 ``FIGURES_CACHE_SECONDS=0`` or no PostgreSQL means every figure is computed.
@@ -24,18 +29,24 @@ On SQLite (the embedded default, a county's data) and in tests nothing is cached
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection
+from django.db import connection, connections
+
+logger = logging.getLogger(__name__)
 
 VERSION_MEMO_SECONDS = 1.0
 _MISSING = object()
 _lock = threading.Lock()
 _memo = {"at": -1e9, "version": None}
 _store: LocMemCache | None = None
+_refreshing: set[str] = set()
+_pool: ThreadPoolExecutor | None = None
 _tables: list[str] | None = None
 SOURCE_APPS: set[str] = set()  # filled by the figures app with every app that has a figures module
 
@@ -102,6 +113,34 @@ def min_seconds() -> int:
     return int(getattr(settings, "FIGURES_CACHE_MIN_SECONDS", 15) or 0)
 
 
+def stale_seconds() -> int:
+    return int(getattr(settings, "FIGURES_CACHE_STALE_SECONDS", 120) or 0)
+
+
+def _refresh_later(key: str, compute, current) -> None:
+    """Compute ``key`` again in the process's one refresh thread (once at a time per key)."""
+    global _pool
+    with _lock:
+        if key in _refreshing:
+            return
+        _refreshing.add(key)
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="figures-refresh")
+
+    def run():
+        try:
+            value = compute()
+            store().set(key, (value, current, time.monotonic()), seconds())
+        except Exception:  # noqa: BLE001 - the stale value stays; the next view tries again
+            logger.exception("Refreshing a cached figure failed")
+        finally:
+            with _lock:
+                _refreshing.discard(key)
+            connections.close_all()  # this thread's own connections
+
+    _pool.submit(run)
+
+
 def cached(kind: str, name: str, user, period, compute):
     """``compute()``, or its result for the same figure, scope and period when the data
     version has not changed since — or changed less than ``FIGURES_CACHE_MIN_SECONDS``
@@ -115,11 +154,25 @@ def cached(kind: str, name: str, user, period, compute):
     found = store().get(key, _MISSING)
     if found is not _MISSING:
         value, seen_version, computed_at = found
-        if seen_version == current or time.monotonic() - computed_at < min_seconds():
+        age = time.monotonic() - computed_at
+        if seen_version == current or age < min_seconds():
+            return value
+        if age < stale_seconds():
+            _refresh_later(key, compute, current)
             return value
     value = compute()
     store().set(key, (value, current, time.monotonic()), seconds())
     return value
+
+
+def wait_for_refreshes(timeout: float = 60.0) -> None:
+    """Block until the refresh thread has nothing left (tests, benchmarks)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with _lock:
+            if not _refreshing:
+                return
+        time.sleep(0.02)
 
 
 def clear() -> None:

@@ -30,7 +30,7 @@ def test_nothing_is_cached_when_the_cache_is_off(personas, settings):
 @on_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_committed_write_invalidates_a_cached_figure(personas, settings):
-    settings.FIGURES_CACHE_SECONDS, settings.FIGURES_CACHE_MIN_SECONDS = 300, 0
+    settings.FIGURES_CACHE_SECONDS, settings.FIGURES_CACHE_MIN_SECONDS, settings.FIGURES_CACHE_STALE_SECONDS = 300, 0, 0
     cache.clear()
     period = periods.preset(periods.THIS_YEAR)
     _publish_statistics()
@@ -52,3 +52,31 @@ def test_each_scope_has_its_own_cached_numbers(personas, settings):
     assert compute.value("reserves.nominated", personas.county_staff, period).value == 1
     assert compute.value("reserves.nominated", personas.officer_a, period).value == 0
     assert compute.value("reserves.nominated", personas.officer_b, period).value == 1
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_number_is_served_once_while_it_is_computed_again(personas, settings):
+    settings.FIGURES_CACHE_SECONDS, settings.FIGURES_CACHE_MIN_SECONDS, settings.FIGURES_CACHE_STALE_SECONDS = 300, 0, 120
+    cache.clear()
+    period = periods.preset(periods.THIS_YEAR)
+    _publish_statistics()
+    assert compute.value("reserves.nominated", personas.county_staff, period).value == 0
+    builders.draft(personas)
+    _publish_statistics()
+    assert compute.value("reserves.nominated", personas.county_staff, period).value == 0  # stale, refreshing
+    cache.wait_for_refreshes()
+    assert compute.value("reserves.nominated", personas.county_staff, period).value == 1
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_number_older_than_the_stale_window_is_computed_before_it_is_shown(personas, settings):
+    settings.FIGURES_CACHE_SECONDS, settings.FIGURES_CACHE_MIN_SECONDS, settings.FIGURES_CACHE_STALE_SECONDS = 300, 0, 0
+    cache.clear()
+    period = periods.preset(periods.THIS_YEAR)
+    _publish_statistics()
+    assert compute.value("reserves.nominated", personas.county_staff, period).value == 0
+    builders.draft(personas)
+    _publish_statistics()
+    assert compute.value("reserves.nominated", personas.county_staff, period).value == 1
