@@ -223,7 +223,7 @@ def main() -> None:
         results[size] = json.loads(out.stdout.strip().splitlines()[-1])
         r = results[size]
         print(f"{size}: {r['candidates']:,} reserve cadres of {r['people']:,} people; dashboard warm {r['dashboard_ms']} ms "
-              f"({r['cached_queries']} queries), cold (cache emptied) {r["cold_ms"]} ms, uncached {r['nocache_ms']} ms "
+              f"({r['cached_queries']} queries), cold (cache emptied) {r['cold_ms']} ms, uncached {r['nocache_ms']} ms "
               f"({r['queries']} queries, {r['widgets']} widgets); naive {r['naive_ms']} ms; "
               f"report {r['report_ms']} ms (uncached {r['report_nocache_ms']} ms)", flush=True)
     if "100k" not in results:
