@@ -27,12 +27,12 @@ DEMO_USERS = [
     ("shaping", Role.TOWNSHIP_OFFICER, "张国强", "沙坪镇党委组织委员", "421223101", ""),
     ("jiaoyu", Role.DOMAIN_OFFICER, "周敏", "县教育局人事股股长", DEMO_COUNTY, Domain.EDUCATION),
     ("fagaiju", Role.UNIT_CONTACT, "赵明", "县发改局办公室主任（干部联络员）", "", ""),
-    ("tianchengzf", Role.UNIT_CONTACT, "孙丽", "天城镇党政办主任（干部联络员）", "", ""),
+    ("tczhengfu", Role.UNIT_CONTACT, "孙丽", "天城镇党政办主任（干部联络员）", "", ""),
 ]
 # A unit contact's scope is one unit (region code, unit name), not a region.
 DEMO_USER_UNITS = {
     "fagaiju": (DEMO_COUNTY, "崇阳县发展和改革局"),
-    "tianchengzf": ("421223100", "崇阳县天城镇人民政府"),
+    "tczhengfu": ("421223100", "崇阳县天城镇人民政府"),
 }
 
 DEMO_UNITS = [

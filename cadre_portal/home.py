@@ -34,7 +34,9 @@ def domain_units(user):
 
 
 def register():
-    register_menu("行政区划", "region_tree", section="基础数据", order=900)
+    # Every role but the unit contact, whose scope is one unit and no part of the region tree.
+    register_menu("行政区划", "region_tree", roles=("township_officer", "county_staff", "domain_officer", "leader", "admin"),
+                  section="基础数据", order=900)
     register_menu("审计日志", "audit_log", roles=("admin", "county_staff"), section="基础数据", order=910)
     register_home_panel("domain_units", "cadre_portal/panels/domain_units.html", domain_units, roles=("domain_officer",), order=10)
     register_home_panel("admin_overview", "cadre_portal/panels/admin_overview.html", admin_overview, roles=("admin",), order=10)

@@ -117,7 +117,7 @@ PARTY_POSTS = [("党委书记", "141", 1), ("党委副书记", "142", 2), ("纪�
 GOV_POSTS = [("镇长", "141", 1), ("副镇长", "142", 3)]
 STAFF_POSTS = ["综合办公室主任", "党建办干事", "经济发展办科员", "社会事务办科员", "政策法规股股长", "办公室副主任", "业务股科员"]
 
-DEMO_CONTACT_UNITS = {"fagaiju": "崇阳县发展和改革局", "tianchengzf": "崇阳县天城镇人民政府"}
+DEMO_CONTACT_UNITS = {"fagaiju": "崇阳县发展和改革局", "tczhengfu": "崇阳县天城镇人民政府"}
 
 WORK_TOPICS = [
     ("牵头起草县域经济高质量发展三年行动方案", "方案经县政府常务会审议通过"),
@@ -317,7 +317,7 @@ def load(*, county: Region, rng: random.Random) -> None:
         elite = rng.random() < 0.35
         tags = ["selected"] if not elite and rng.random() < 0.4 else (["elite"] if elite else [])
         birth = _birth(rng, 26, 35, today)
-        level = "142" if rng.random() < 0.3 else "150"
+        level = "142" if today.year - birth.year >= 29 and rng.random() < 0.4 else "150"
         title = rng.choice(STAFF_POSTS)
         cadres.append(_make_cadre(rng, people, unit, post_title=title, level=level, birth=birth, today=today, tags=tags, elite=elite))
     Cadre.objects.bulk_create(cadres, batch_size=500)
@@ -371,6 +371,11 @@ def _bank(rng, staff, cadres, posts, today) -> list[BankEntry]:
     timeline: list[tuple[int, str, date]] = []
     for i, cadre in enumerate(chosen):
         recommended_on = today - timedelta(days=rng.randint(200, 720))
+        # Recommended once at the present level (and eligible on that day).
+        if cadre.level_since and recommended_on < cadre.level_since + timedelta(days=60):
+            recommended_on = min(today - timedelta(days=120), cadre.level_since + timedelta(days=rng.randint(60, 200)))
+        if not cohorts.cohort_of(cadre, recommended_on):
+            continue
         target_level = "141" if cadre.post_level in ("141", "142") or cadre.cohort in ("leader_80", "rotation_85") else "142"
         candidates = [p for p in higher[target_level] if p.unit_id != cadre.unit_id or target_level == "141"]
         same_team = [p for p in candidates if p.unit.team == cadre.unit.team] or candidates

@@ -89,8 +89,10 @@ class Forecast:
         found = []
         age = self.age_exit(holding)
         if age and age <= self.horizon:
-            found.append(f"{age:%Y年%m月}满{self.ceiling_of(holding.post.level)}岁")
+            when = "已于" if age <= self.as_of else ""
+            found.append(f"{when}{age:%Y年%m月}满{self.ceiling_of(holding.post.level)}岁")
         term = self.term_exit(holding)
         if term <= self.horizon:
-            found.append(f"{term:%Y年%m月}任同一职务满{self.term_limit}年")
+            when = "已于" if term <= self.as_of else ""
+            found.append(f"{when}{term:%Y年%m月}任同一职务满{self.term_limit}年")
         return found

@@ -173,6 +173,16 @@ def _recorded_by(by) -> dict:
     return {"recorded_by": by}
 
 
+def _writer_role(attr: str):
+    """The role of whoever wrote a record (imports by county staff count as theirs)."""
+
+    def role(obj):
+        writer = getattr(obj, attr)
+        return writer.role if writer is not None else Role.COUNTY_STAFF
+
+    return role
+
+
 RECORD_KINDS: dict[str, RecordKind] = {k.key: k for k in [
     RecordKind("resume", "简历", ResumeEntry, forms.ResumeForm, COUNTY, "basic"),
     RecordKind("family", "家庭成员", FamilyMember, forms.FamilyForm, COUNTY, "basic"),
@@ -181,9 +191,11 @@ RECORD_KINDS: dict[str, RecordKind] = {k.key: k for k in [
     RecordKind("training", "培养记录", TrainingRecord, forms.TrainingRecordForm, BOTH, "study", _by_line,
                form_kwargs=lambda by, cadre: {"user": by, "cadre": cadre},
                owned_by_role=lambda obj: Role.UNIT_CONTACT if obj.line == Line.UNIT else Role.COUNTY_STAFF),
-    RecordKind("study", "学习记录", StudyRecord, forms.StudyForm, BOTH, "study", _recorded_by),
+    RecordKind("study", "学习记录", StudyRecord, forms.StudyForm, BOTH, "study", _recorded_by,
+               owned_by_role=_writer_role("recorded_by")),
     RecordKind("conduct", "作风纪律与政治表现", ConductNote, forms.ConductForm, COUNTY, "political", _recorded_by),
-    RecordKind("worklog", "工作日志", WorkLogEntry, forms.WorkLogForm, BOTH, "work", lambda by: {"written_by": by}),
+    RecordKind("worklog", "工作日志", WorkLogEntry, forms.WorkLogForm, BOTH, "work", lambda by: {"written_by": by},
+               owned_by_role=_writer_role("written_by")),
     RecordKind("performance", "日常表现与定期考查", PerformanceCheck, forms.PerformanceForm, BOTH, "work", _by_kind,
                owned_by_role=lambda obj: Role.UNIT_CONTACT if obj.kind == PerformanceCheck.Kind.DAILY else Role.COUNTY_STAFF),
     RecordKind("supervision", "监督意见", SupervisionOpinion, forms.SupervisionForm, COUNTY, "integrity", _recorded_by),

@@ -210,7 +210,7 @@ class ForecastTable(PortalTable):
     class Meta(PortalTable.Meta):
         model = PostHolding
         fields = ("unit", "post", "cadre", "birth", "start", "reason", "leaves_on", "candidates")
-        order_by = ("birth",)
+        order_by = ("start", "birth")
 
     forecast = None  # a youth_cadres.forecast.Forecast, set by the view on a subclass
 

@@ -406,3 +406,14 @@ def test_township_officers_get_no_young_cadre_menu(login, personas):
 def test_the_bank_list_opens_on_the_bank_proper_with_the_status_in_the_url(login, staff):
     response = login(staff).get(reverse("youth_cadres:bank_list") + "?cohort=potential_90")
     assert response.status_code == 302 and "status=in_bank" in response["Location"] and "cohort=potential_90" in response["Location"]
+
+
+def test_a_unit_contact_may_not_delete_a_study_record_the_department_wrote(login, staff, member, unit_contacts):
+    from youth_cadres.models import StudyRecord
+
+    theirs = StudyRecord.objects.create(cadre=member.cadre, date=date(2026, 1, 5), form="central", topic="中心组学习", recorded_by=staff)
+    mine = StudyRecord.objects.create(cadre=member.cadre, date=date(2026, 1, 6), form="self", topic="自学", recorded_by=unit_contacts.contact_b)
+    client = login(unit_contacts.contact_b)
+    for record in (theirs, mine):
+        client.post(reverse("youth_cadres:record_delete", args=[member.cadre.pk, "study", record.pk]))
+    assert list(StudyRecord.objects.values_list("topic", flat=True)) == ["中心组学习"]
