@@ -16,7 +16,10 @@ Kinds:
 - ``followup_due`` / ``followup_overdue``: first-year follow-up visits due
   soon, and overdue (escalated to county staff).
 
-Every kind reads its lead time and recipients from its ``ReminderSetting``.
+Every kind reads its lead time and recipients from its ``ReminderSetting`` and
+selects its rows with a fixed number of queries (``values()`` rows, the hours
+ledger stored on the candidate, ``Exists``/``Count`` for appraisals), whatever
+the number of trainees.
 """
 
 from __future__ import annotations
@@ -24,19 +27,23 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.db.models import Count, Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 
-from cadre_portal.models import Region
+from cadre_portal import codes
 from cadre_portal.notifications.periods import month_day, quarter_bounds, quarter_key
-from cadre_portal.notifications.registry import DueItem, ReminderKind, register
-from reserves.models import REQUIRED_HOURS, Candidate, FollowUpVisit, TrainingSession
+from cadre_portal.notifications.registry import Due, ReminderKind, register
+from reserves.models import REQUIRED_HOURS, Appraisal, Candidate, FollowUpVisit, TrainingSession
 
-# A trainee is judged on pace only after a quarter of the cycle has passed:
-# before the first session everyone projects to zero hours.
-PACE_GRACE_DAYS = 90
 # The first appraisal falls in the first season at least this long after the start.
 APPRAISAL_MIN_DAYS = 180
 NAME_LIST_LIMIT = 20
+
+# What a trainee row carries (one query of values()).
+TRAINEE_FIELDS = (
+    "pk", "name", "village_id", "village__name", "village__path", "village__parent_id", "village__parent__name",
+    "village__parent__parent_id", "hours_attended", "hours_behind_from", "training_start", "training_end",
+)
 
 
 def _url(name: str, *args) -> str:
@@ -46,44 +53,76 @@ def _url(name: str, *args) -> str:
         return ""
 
 
-def _names(candidates, *, detail=None) -> str:
-    shown = [f"{c.name}（{c.village.name}{('，' + detail(c)) if detail else ''}）" for c in candidates[:NAME_LIST_LIMIT]]
-    more = len(candidates) - len(shown)
-    return "、".join(shown) + (f" 等 {len(candidates)} 人" if more > 0 else "")
-
-
-def _township(candidate) -> Region:
-    return candidate.village.parent
+def _names(rows, *, detail=None) -> str:
+    shown = [f"{r['name']}（{r['village__name']}{('，' + detail(r)) if detail else ''}）" for r in rows[:NAME_LIST_LIMIT]]
+    more = len(rows) - len(shown)
+    return "、".join(shown) + (f" 等 {len(rows)} 人" if more > 0 else "")
 
 
 def _hours(value) -> str:
     return f"{float(value or 0):g}"
 
 
-def _by_township(candidates) -> dict[Region, list]:
-    groups: dict[Region, list] = defaultdict(list)
-    for c in candidates:
-        groups[_township(c)].append(c)
-    return dict(sorted(groups.items(), key=lambda item: item[0].path))
+def _order(rows) -> list[dict]:
+    return sorted(rows, key=lambda r: (r["village__path"], r["name"], r["pk"]))
 
 
-def _session_trainees(session: TrainingSession) -> list[Candidate]:
-    """Who is expected at a session: the named trainees, or (for a session for
-    everyone) every trainee whose cycle covers its date."""
-    base = Candidate.objects.training().select_related("village__parent")
-    if session.for_all:
-        base = base.filter(training_start__lte=session.date, training_end__gte=session.date)
-    else:
-        base = base.filter(invited_sessions=session)
-    return list(base.with_projection(session.date).order_by("village__path", "name", "pk"))
+def _by_township(rows) -> dict[int, list[dict]]:
+    """Rows grouped by township id, townships in path order, rows in roster order."""
+    groups: dict[int, list[dict]] = defaultdict(list)
+    for row in _order(rows):
+        groups[row["village__parent_id"]].append(row)
+    return groups
 
 
-def _behind(c) -> bool:
-    return c.elapsed_days >= PACE_GRACE_DAYS and c.projected_hours < REQUIRED_HOURS
+def _behind(row, on: date) -> bool:
+    """Behind on hours on ``on``: the stored pace date (the hours ledger) has come."""
+    return row["hours_behind_from"] is not None and row["hours_behind_from"] <= on
 
 
-def _upcoming_sessions(today: date, until: date, lead: int):
-    return TrainingSession.objects.filter(date__gte=today, date__lte=until + timedelta(days=lead)).order_by("date", "pk")
+def _projected(row, on: date) -> float:
+    """Hours at the end of the cycle if the pace so far holds."""
+    done = float(row["hours_attended"] or 0)
+    start, end = row["training_start"], row["training_end"]
+    elapsed, cycle = (on - start).days, (end - start).days
+    if elapsed <= 0 or elapsed >= cycle:
+        return done
+    return done * cycle / elapsed
+
+
+def _upcoming_sessions(today: date, until: date, lead: int) -> list[dict]:
+    return list(
+        TrainingSession.objects.filter(date__gte=today, date__lte=until + timedelta(days=lead))
+        .order_by("date", "pk").values("pk", "date", "topic", "place", "hours", "for_all")
+    )
+
+
+def _session_trainees(sessions: list[dict]) -> dict[int, list[dict]]:
+    """Who is expected at each session: the named trainees, or (for a session for
+    everyone) every trainee whose cycle covers its date. Two queries for any number
+    of sessions and trainees."""
+    result: dict[int, list[dict]] = {s["pk"]: [] for s in sessions}
+    open_sessions = [s for s in sessions if s["for_all"]]
+    if open_sessions:
+        first, last = min(s["date"] for s in open_sessions), max(s["date"] for s in open_sessions)
+        rows = Candidate.objects.training().filter(training_start__lte=last, training_end__gte=first).values(*TRAINEE_FIELDS)
+        for row in rows:
+            for s in open_sessions:
+                if row["training_start"] <= s["date"] <= row["training_end"]:
+                    result[s["pk"]].append(row)
+    named = [s["pk"] for s in sessions if not s["for_all"]]
+    if named:
+        through = TrainingSession.trainees.through
+        fields = {f"candidate__{f}" if f != "pk" else "candidate_id": f for f in TRAINEE_FIELDS}
+        rows = through.objects.filter(trainingsession_id__in=named, candidate__stage=Candidate.Stage.TRAINING).values(
+            "trainingsession_id", *fields)
+        for row in rows:
+            result[row["trainingsession_id"]].append({short: row[long] for long, short in fields.items()})
+    return {pk: _order(rows) for pk, rows in result.items()}
+
+
+def _quarter_label(day: date) -> str:
+    return f"{day.year}年第{(day.month - 1) // 3 + 1}季度"
 
 
 @register
@@ -91,27 +130,31 @@ class TrainingSessionKind(ReminderKind):
     key = "training_session"
     label = "集中培训即将开始"
     description = "每季度集中培训前 N 天，提醒参训人员所在乡镇的组织委员，并标出学时进度落后的人员。"
+    target_model = "cadre_portal.Region"  # the township
     default_lead_days = 7
 
-    def due_items(self, *, today, until, setting):
+    def due(self, *, today, until, setting):
         lead = setting.lead_days
-        for session in _upcoming_sessions(today, until, lead):
-            remind_on = session.date - timedelta(days=lead)
-            for township, trainees in _by_township(_session_trainees(session)).items():
-                behind = [c for c in trainees if _behind(c)]
+        sessions = _upcoming_sessions(today, until, lead)
+        trainees = _session_trainees(sessions)
+        for session in sessions:
+            day = session["date"]
+            for township_id, rows in _by_township(trainees[session["pk"]]).items():
+                township = rows[0]["village__parent__name"]
+                behind = [r for r in rows if _behind(r, day)]
                 body = (
-                    f"{session.quarter_label()}集中培训“{session.topic}”将于 {session.date:%Y年%m月%d日}在{session.place}举行"
-                    f"（{_hours(session.hours)} 学时）。\n本乡镇应参训 {len(trainees)} 人：{_names(trainees)}。"
+                    f"{_quarter_label(day)}集中培训“{session['topic']}”将于 {day:%Y年%m月%d日}在{session['place']}举行"
+                    f"（{_hours(session['hours'])} 学时）。\n本乡镇应参训 {len(rows)} 人：{_names(rows)}。"
                 )
                 if behind:
                     body += f"\n其中学时进度落后（预计培养期满不足 {REQUIRED_HOURS} 学时）{len(behind)} 人：" + _names(
-                        behind, detail=lambda c: f"已完成 {_hours(c.hours_done)} 学时")
+                        behind, detail=lambda r: f"已完成 {_hours(r['hours_attended'])} 学时")
                 body += "\n请通知参训人员按时参加。"
-                yield DueItem(
-                    target=township, region=township, period=f"{quarter_key(session.date)}-S{session.pk}",
-                    title=f"{township.name}：{session.date:%m月%d日}集中培训，应参训 {len(trainees)} 人",
-                    body=body, remind_on=remind_on, due_date=session.date,
-                    link=_url("reserves:training_detail", session.pk),
+                yield Due(
+                    target_id=township_id, region_id=township_id, period=f"{quarter_key(day)}-S{session['pk']}",
+                    title=f"{township}：{day:%m月%d日}集中培训，应参训 {len(rows)} 人",
+                    body=body, remind_on=day - timedelta(days=lead), due_date=day,
+                    link=_url("reserves:training_detail", session["pk"]),
                 )
 
 
@@ -120,29 +163,39 @@ class TrainingSessionSummaryKind(ReminderKind):
     key = "training_session_summary"
     label = "集中培训即将开始（全县汇总）"
     description = "每季度集中培训前 N 天，向县委组织部干部汇总各乡镇应参训人数和学时进度落后人数。"
+    target_model = "reserves.TrainingSession"
     default_lead_days = 7
     default_notify_township_officers = False
     default_notify_county_staff = True
 
-    def due_items(self, *, today, until, setting):
+    def due(self, *, today, until, setting):
         lead = setting.lead_days
-        for session in _upcoming_sessions(today, until, lead):
-            by_county: dict[Region, list] = defaultdict(list)
-            for township, trainees in _by_township(_session_trainees(session)).items():
-                by_county[township.parent].append((township, trainees))
-            for county, rows in by_county.items():
-                total = sum(len(t) for _, t in rows)
-                behind = sum(1 for _, t in rows for c in t if _behind(c))
-                lines = [f"{township.name}：应参训 {len(t)} 人，学时落后 {sum(1 for c in t if _behind(c))} 人"
-                         for township, t in rows]
-                yield DueItem(
-                    target=session, region=county, period=f"{quarter_key(session.date)}-{county.code}",
-                    title=f"{session.date:%m月%d日}集中培训：全县应参训 {total} 人，学时落后 {behind} 人",
-                    body=f"{session.quarter_label()}集中培训“{session.topic}”将于 {session.date:%Y年%m月%d日}在{session.place}举行。\n"
+        sessions = _upcoming_sessions(today, until, lead)
+        trainees = _session_trainees(sessions)
+        for session in sessions:
+            day = session["date"]
+            by_county: dict[int, list[list[dict]]] = defaultdict(list)
+            for rows in _by_township(trainees[session["pk"]]).values():
+                by_county[rows[0]["village__parent__parent_id"]].append(rows)
+            for county_id, townships in by_county.items():
+                total = sum(len(rows) for rows in townships)
+                behind = sum(1 for rows in townships for r in rows if _behind(r, day))
+                lines = [f"{rows[0]['village__parent__name']}：应参训 {len(rows)} 人，学时落后 "
+                         f"{sum(1 for r in rows if _behind(r, day))} 人" for rows in townships]
+                county_code = _county_code(townships)
+                yield Due(
+                    target_id=session["pk"], region_id=county_id, period=f"{quarter_key(day)}-{county_code}",
+                    title=f"{day:%m月%d日}集中培训：全县应参训 {total} 人，学时落后 {behind} 人",
+                    body=f"{_quarter_label(day)}集中培训“{session['topic']}”将于 {day:%Y年%m月%d日}在{session['place']}举行。\n"
                          + "\n".join(lines),
-                    remind_on=session.date - timedelta(days=lead), due_date=session.date,
-                    link=_url("reserves:training_detail", session.pk),
+                    remind_on=day - timedelta(days=lead), due_date=day,
+                    link=_url("reserves:training_detail", session["pk"]),
                 )
+
+
+def _county_code(townships: list[list[dict]]) -> str:
+    """The county's statistical code, from its first township's path (``421223/421223100/…``)."""
+    return townships[0][0]["village__path"].split("/")[0]
 
 
 @register
@@ -150,24 +203,22 @@ class HoursBehindKind(ReminderKind):
     key = "hours_behind"
     label = "学时进度落后"
     description = f"每季度初，提醒乡镇组织委员：按目前进度，培养期满时集中学习将不足 {REQUIRED_HOURS} 学时的培养对象。"
+    target_model = "cadre_portal.Region"  # the township
     uses_lead_days = False
 
-    def due_items(self, *, today, until, setting):
+    def due(self, *, today, until, setting):
         quarter_start, _ = quarter_bounds(today)
-        trainees = list(
-            Candidate.objects.behind_on_hours(as_of=today)
-            .filter(elapsed_days__gte=PACE_GRACE_DAYS, training_end__gt=today)
-            .select_related("village__parent")
-            .order_by("village__path", "name", "pk")
-        )
-        for township, rows in _by_township(trainees).items():
-            yield DueItem(
-                target=township, region=township, period=quarter_key(today),
-                title=f"{township.name}：{len(rows)} 名培养对象学时进度落后",
+        rows = Candidate.objects.training().filter(hours_behind_from__lte=today, training_end__gt=today).values(
+            *TRAINEE_FIELDS)
+        link = _url("reserves:list")
+        for township_id, group in _by_township(rows).items():
+            yield Due(
+                target_id=township_id, region_id=township_id, period=quarter_key(today),
+                title=f"{group[0]['village__parent__name']}：{len(group)} 名培养对象学时进度落后",
                 body=f"按目前进度，以下培养对象培养期满时集中学习将不足 {REQUIRED_HOURS} 学时：\n"
-                     + _names(rows, detail=lambda c: f"已完成 {_hours(c.hours_done)} 学时，预计 {c.projected_hours:.0f} 学时")
+                     + _names(group, detail=lambda r: f"已完成 {_hours(r['hours_attended'])} 学时，预计 {_projected(r, today):.0f} 学时")
                      + "\n请督促其参加集中培训。",
-                remind_on=quarter_start, link=_url("reserves:list") + "?stage=training" if _url("reserves:list") else "",
+                remind_on=quarter_start, link=f"{link}?stage=training" if link else "",
             )
 
 
@@ -176,37 +227,37 @@ class CycleEndingKind(ReminderKind):
     key = "cycle_ending"
     label = "培养期即将届满"
     description = "两年培养期届满前 N 天（默认 90 天），提醒乡镇组织委员准备综合考察。"
+    target_model = "reserves.Candidate"
     default_lead_days = 90
 
-    def due_items(self, *, today, until, setting):
+    def due(self, *, today, until, setting):
         lead = setting.lead_days
-        horizon = (until - today).days + lead
-        trainees = (
-            Candidate.objects.cycle_ending_within(horizon, as_of=today)
-            .with_hours()
-            .select_related("village__parent")
-            .prefetch_related("appraisals")
+        rows = (
+            Candidate.objects.training()
+            .filter(training_end__gte=today, training_end__lte=until + timedelta(days=lead))
+            .annotate(appraisals_done=Count("appraisals"))
             .order_by("training_end", "pk")
+            .values(*TRAINEE_FIELDS, "appraisals_done")
         )
-        for c in trainees:
-            done = len(c.appraisals.all())
-            yield DueItem(
-                target=c, region=c.village, period=c.training_end.isoformat(),
-                title=f"{c.name}（{c.village.full_name()}）培养期将于 {c.training_end:%Y-%m-%d} 届满",
-                body=f"{c.name}的两年培养期（{c.training_start:%Y-%m-%d} 至 {c.training_end:%Y-%m-%d}）即将届满。"
-                     f"已完成集中学习 {_hours(c.hours_done)} / {REQUIRED_HOURS} 学时，年度评议 {done} / 2 次。"
+        for c in rows:
+            where = f"{c['village__parent__name']}{c['village__name']}"
+            yield Due(
+                target_id=c["pk"], region_id=c["village_id"], period=c["training_end"].isoformat(),
+                title=f"{c['name']}（{where}）培养期将于 {c['training_end']:%Y-%m-%d} 届满",
+                body=f"{c['name']}的两年培养期（{c['training_start']:%Y-%m-%d} 至 {c['training_end']:%Y-%m-%d}）即将届满。"
+                     f"已完成集中学习 {_hours(c['hours_attended'])} / {REQUIRED_HOURS} 学时，年度评议 {c['appraisals_done']} / 2 次。"
                      "请按时组织综合考察并提出使用意见建议。",
-                remind_on=c.training_end - timedelta(days=lead), due_date=c.training_end,
-                link=_url("reserves:detail", c.pk),
+                remind_on=c["training_end"] - timedelta(days=lead), due_date=c["training_end"],
+                link=_url("reserves:detail", c["pk"]),
             )
 
 
-def appraisal_year_due(candidate, season_end: date) -> int | None:
+def appraisal_year_due(row, season_end: date) -> int | None:
     """The cycle year whose appraisal the season should record: the first one
     missing that the trainee has reached by the season's end."""
-    recorded = {a.year for a in candidate.appraisals.all()}
+    recorded = {year for year in (1, 2) if row[f"has_year_{year}"]}
     for year in (1, 2):
-        reached = candidate.training_start + timedelta(days=APPRAISAL_MIN_DAYS + (year - 1) * 365)
+        reached = row["training_start"] + timedelta(days=APPRAISAL_MIN_DAYS + (year - 1) * 365)
         if year not in recorded:
             return year if reached <= season_end else None
     return None
@@ -217,38 +268,52 @@ class AppraisalSeasonKind(ReminderKind):
     key = "appraisal_season"
     label = "年度评议"
     description = "每年年度评议期间（开始日期至结束日期），提醒乡镇组织委员为每名培养对象登记本年度评议。"
+    target_model = "cadre_portal.Region"  # the township
     uses_lead_days = False
     uses_window = True
     default_window_start = "11-15"
     default_window_end = "12-31"
 
-    def due_items(self, *, today, until, setting):
+    def due(self, *, today, until, setting):
+        link = _url("reserves:list")
         for year in sorted({today.year, until.year}):
             start = month_day(setting.window_start, year)
             end = month_day(setting.window_end, year)
             if start is None or end is None or end < start or end < today or start > until:
                 continue
-            trainees = (
+            rows = (
                 Candidate.objects.training()
                 .filter(training_start__lte=end - timedelta(days=APPRAISAL_MIN_DAYS))
-                .select_related("village__parent")
-                .prefetch_related("appraisals")
-                .order_by("village__path", "name", "pk")
+                .annotate(
+                    has_year_1=Exists(Appraisal.objects.filter(candidate=OuterRef("pk"), year=1)),
+                    has_year_2=Exists(Appraisal.objects.filter(candidate=OuterRef("pk"), year=2)),
+                )
+                .values(*TRAINEE_FIELDS, "has_year_1", "has_year_2")
             )
-            due = [(c, appraisal_year_due(c, end)) for c in trainees]
-            due = [c for c, y in due if y is not None]
-            for township, rows in _by_township(due).items():
-                yield DueItem(
-                    target=township, region=township, period=str(year),
-                    title=f"{township.name}：{year}年度评议，{len(rows)} 名培养对象待登记",
+            due = [r for r in rows if appraisal_year_due(r, end) is not None]
+            for township_id, group in _by_township(due).items():
+                yield Due(
+                    target_id=township_id, region_id=township_id, period=str(year),
+                    title=f"{group[0]['village__parent__name']}：{year}年度评议，{len(group)} 名培养对象待登记",
                     body=f"{year}年度评议时间为 {start:%m月%d日} 至 {end:%m月%d日}。请组织党员群众代表评议、"
-                         f"村“两委”班子评定等次并形成集体鉴定意见，登记以下培养对象的年度评议：\n" + _names(rows),
-                    remind_on=start, due_date=end, link=_url("reserves:list"),
+                         f"村“两委”班子评定等次并形成集体鉴定意见，登记以下培养对象的年度评议：\n" + _names(group),
+                    remind_on=start, due_date=end, link=link,
                 )
 
 
+VISIT_FIELDS = (
+    "pk", "due_date", "candidate_id", "candidate__name", "candidate__village_id", "candidate__village__name",
+    "candidate__village__parent__name", "appointment__appointed_on", "appointment__post",
+)
+POSTS = dict(codes.VILLAGE_POSTS)
+
+
 def _visits(qs):
-    return qs.select_related("candidate__village__parent", "appointment").order_by("due_date", "pk")
+    return qs.order_by("due_date", "pk").values(*VISIT_FIELDS)
+
+
+def _where(v) -> str:
+    return f"{v['candidate__village__parent__name']}{v['candidate__village__name']}"
 
 
 @register
@@ -256,20 +321,21 @@ class FollowUpDueKind(ReminderKind):
     key = "followup_due"
     label = "首年度回访即将到期"
     description = "任用满一年的首年度回访考察到期前 N 天，提醒乡镇组织委员。"
+    target_model = "reserves.FollowUpVisit"
     default_lead_days = 30
 
-    def due_items(self, *, today, until, setting):
+    def due(self, *, today, until, setting):
         lead = setting.lead_days
         visits = FollowUpVisit.objects.pending().filter(due_date__gte=today, due_date__lte=until + timedelta(days=lead))
         for v in _visits(visits):
-            c = v.candidate
-            yield DueItem(
-                target=v, region=c.village, period=v.due_date.isoformat(),
-                title=f"{c.name}（{c.village.full_name()}）首年度回访应于 {v.due_date:%Y-%m-%d} 前完成",
-                body=f"{c.name}于 {v.appointment.appointed_on:%Y-%m-%d} 任{v.appointment.get_post_display()}，"
-                     f"首年度回访考察应于 {v.due_date:%Y-%m-%d} 前完成并登记结果。",
-                remind_on=v.due_date - timedelta(days=lead), due_date=v.due_date,
-                link=_url("reserves:detail", c.pk),
+            name, post = v["candidate__name"], POSTS.get(v["appointment__post"], v["appointment__post"])
+            yield Due(
+                target_id=v["pk"], region_id=v["candidate__village_id"], period=v["due_date"].isoformat(),
+                title=f"{name}（{_where(v)}）首年度回访应于 {v['due_date']:%Y-%m-%d} 前完成",
+                body=f"{name}于 {v['appointment__appointed_on']:%Y-%m-%d} 任{post}，"
+                     f"首年度回访考察应于 {v['due_date']:%Y-%m-%d} 前完成并登记结果。",
+                remind_on=v["due_date"] - timedelta(days=lead), due_date=v["due_date"],
+                link=_url("reserves:detail", v["candidate_id"]),
             )
 
 
@@ -278,17 +344,18 @@ class FollowUpOverdueKind(ReminderKind):
     key = "followup_overdue"
     label = "首年度回访已逾期"
     description = "首年度回访考察逾期未完成时，提醒乡镇组织委员并报县委组织部。"
+    target_model = "reserves.FollowUpVisit"
     uses_lead_days = False
     default_notify_county_staff = True
 
-    def due_items(self, *, today, until, setting):
+    def due(self, *, today, until, setting):
         for v in _visits(FollowUpVisit.objects.overdue(as_of=until)):
-            c = v.candidate
-            remind_on = v.due_date + timedelta(days=1)
-            yield DueItem(
-                target=v, region=c.village, period=v.due_date.isoformat(),
-                title=f"逾期：{c.name}（{c.village.full_name()}）首年度回访未完成",
-                body=f"{c.name}的首年度回访考察应于 {v.due_date:%Y-%m-%d} 前完成，至今未登记回访结果。"
+            name = v["candidate__name"]
+            yield Due(
+                target_id=v["pk"], region_id=v["candidate__village_id"], period=v["due_date"].isoformat(),
+                title=f"逾期：{name}（{_where(v)}）首年度回访未完成",
+                body=f"{name}的首年度回访考察应于 {v['due_date']:%Y-%m-%d} 前完成，至今未登记回访结果。"
                      "请乡镇尽快回访，县委组织部督办。",
-                remind_on=remind_on, due_date=v.due_date, link=_url("reserves:detail", c.pk),
+                remind_on=v["due_date"] + timedelta(days=1), due_date=v["due_date"],
+                link=_url("reserves:detail", v["candidate_id"]),
             )

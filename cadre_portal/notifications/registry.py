@@ -1,49 +1,58 @@
 """The reminder-kind registry.
 
 A *kind* is one sort of reminder ("quarterly training session coming up",
-"first-year follow-up visit overdue"). Each kind is a small class that knows
-how to find what is due; the machinery in ``services`` turns what it finds
-into reminders (at most once per kind, target and period), resolves the
-recipients by role and region, and delivers.
+"first-year follow-up visit overdue"). Each kind is a small class that selects,
+in a few SQL queries, everything that is due; the machinery in ``services``
+turns that set into reminders in bulk (at most once per kind, target and
+period: ``INSERT … ON CONFLICT DO NOTHING`` on a unique constraint), keeps the
+list of those still to come for the reminders page, resolves the recipients by
+role and region in bulk, and delivers.
 
-Adding a kind (e.g. the young-cadre retention interviews) — worked example in
-``docs/REMINDERS.md``:
+Adding a kind (e.g. the young-cadre retention interviews) — the worked example,
+with its test, is in ``docs/REMINDERS.md``:
 
 1. subclass ``ReminderKind`` in ``<app>/reminders.py``: ``key`` (stored, never
-   renamed), ``label`` (Chinese, what users see), defaults for its setting, and
-   ``due_items()`` yielding ``DueItem`` objects; optionally ``extra_recipients()``
-   (e.g. the officer responsible for a cadre) and ``period_label()``;
+   renamed), ``label`` (Chinese, what users see), ``target_model`` (the
+   ``"app_label.Model"`` its reminders are about), defaults for its setting, and
+   ``due()`` returning ``Due`` rows built from ``values()``/``values_list()``
+   queries — a fixed number of queries however many items there are, never one
+   per item; optionally ``extra_recipients()`` (e.g. the officer responsible
+   for a cadre, as user ids per target, from one query) and ``period_label()``;
 2. decorate it with ``@register`` and import the module from the app's
    ``AppConfig.ready()``;
 3. ``migrate``: ``post_migrate`` creates its ``ReminderSetting`` row and its
    django-celery-beat ``PeriodicTask``. No migration of its own.
+
+``cadre_portal.notifications.testing.assert_kind_is_set_based`` checks step 1's
+rule (the query count of ``due()`` does not grow with the data) in the kind's
+own tests.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import Iterable, Mapping
 
-from django.db import models
+from django.apps import apps
 
 
-@dataclass(frozen=True)
-class DueItem:
-    """One thing a kind wants a reminder for.
+@dataclass(frozen=True, slots=True)
+class Due:
+    """One thing a kind wants a reminder for, as plain values (no model instances).
 
-    ``target`` is the record the reminder is about (any model instance);
-    ``region`` is where that record lives (a township, or the county for a
-    county-wide summary): it decides whose scope the reminder is in and so who
-    may be told. ``period`` distinguishes repeated reminders about the same
-    target (``2026Q4``, ``2026``, a due date) — the scan never creates a second
-    reminder for the same (kind, target, period). ``remind_on`` is the first
-    day the reminder should go out; items with a later date are shown as
-    upcoming on the reminders page.
+    ``target_id`` is the primary key of the record the reminder is about (a row of
+    the kind's ``target_model``); ``region_id`` is where that record lives (a
+    village, a township, or the county for a county-wide summary): it decides
+    whose scope the reminder is in and so who may be told. ``period``
+    distinguishes repeated reminders about the same target (``2026Q4``, ``2026``,
+    a due date) — the scan never creates a second reminder for the same (kind,
+    target, period). ``remind_on`` is the first day the reminder goes out; a row
+    with a later date is listed as upcoming on the reminders page.
     """
 
-    target: models.Model
-    region: models.Model
+    target_id: int
+    region_id: int
     period: str
     title: str
     body: str
@@ -54,11 +63,13 @@ class DueItem:
 
 class ReminderKind:
     """Base class for a kind of reminder. Subclasses set the class attributes
-    and implement ``due_items``."""
+    and implement ``due``."""
 
     key: str = ""
     label: str = ""
     description: str = ""
+    # "app_label.Model" of the records the reminders are about (Due.target_id).
+    target_model: str = ""
     # Defaults for the administrator-editable ReminderSetting row.
     default_lead_days: int = 7
     default_notify_township_officers: bool = True
@@ -74,32 +85,36 @@ class ReminderKind:
     schedule_minute: str = "30"
     schedule_hour: str = "7"
 
-    def due_items(self, *, today: date, until: date, setting) -> Iterable[DueItem]:
+    def due(self, *, today: date, until: date, setting) -> Iterable[Due]:
         """Everything that needs (or will need, up to ``until``) a reminder.
 
-        Yield items whose ``remind_on`` is on or before ``until``; items that
-        are no longer relevant on ``today`` (a session already held, a visit
-        already recorded) must not be yielded.
+        Return rows whose ``remind_on`` is on or before ``until``; rows that are no
+        longer relevant on ``today`` (a session already held, a visit already
+        recorded) must not be returned. Select in SQL — ``values()`` and
+        aggregates, ``select_related`` when instances are unavoidable — so the
+        number of queries is fixed, whatever the number of rows.
         """
         raise NotImplementedError
 
-    def extra_recipients(self, target: models.Model, setting) -> Iterable:
-        """Users this kind tells besides the roles ticked in its setting — e.g.
-        the officer named as responsible for a cadre. Each one is still
-        checked: active, the reminder's region in their scope, and
-        ``is_visible_to``. Default: nobody."""
-        return ()
+    def model(self):
+        return apps.get_model(self.target_model)
 
-    def is_visible_to(self, target: models.Model, user) -> bool:
-        """Whether ``user`` may learn about ``target``. The default asks the
-        target's scoped queryset (``visible_to``) when it has one."""
-        manager = type(target)._default_manager
-        queryset = manager.all()
+    def extra_recipients(self, target_ids: list[int], setting) -> Mapping[int, Iterable[int]]:
+        """User ids this kind tells besides the roles ticked in its setting, per
+        target id — e.g. the officer named as responsible for a cadre — from one
+        query. Each one is still checked: active, the reminder's region in their
+        scope, and ``visible_targets``. Default: nobody."""
+        return {}
+
+    def visible_targets(self, user, target_ids: list[int]) -> set[int]:
+        """Which of ``target_ids`` ``user`` may learn about (one query). The default
+        asks the target model's scoped queryset (``visible_to``) when it has one;
+        a model without its own scope relies on the region check done by the
+        caller (the reminder's region lies inside the user's scope)."""
+        queryset = self.model()._default_manager.all()
         if hasattr(queryset, "visible_to"):
-            return queryset.visible_to(user).filter(pk=target.pk).exists()
-        # A model without its own scope: the region check done by the caller
-        # (the reminder's region lies inside the user's scope) is the rule.
-        return True
+            return set(queryset.visible_to(user).filter(pk__in=target_ids).values_list("pk", flat=True))
+        return set(target_ids)
 
     def period_label(self, period: str) -> str:
         """How users read one of this kind's period keys (the reminders page
@@ -122,6 +137,8 @@ def register(kind: ReminderKind | type[ReminderKind]) -> ReminderKind:
     instance = kind() if isinstance(kind, type) else kind
     if not instance.key or not instance.label:
         raise ValueError("A reminder kind needs a key and a label.")
+    if not instance.target_model:
+        raise ValueError(f"Reminder kind {instance.key!r} needs a target_model (\"app_label.Model\").")
     _KINDS[instance.key] = instance
     return kind
 

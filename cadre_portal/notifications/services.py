@@ -1,48 +1,66 @@
 """The reminder machinery: scan, dispatch, send, read.
 
-Flow (each step a Celery task taking primary keys, enqueued after commit):
+Flow (each step set-based: a fixed number of queries per kind and per batch,
+never one per reminder):
 
 1. ``scan(kind)`` — run by beat once a day per kind (or by
-   ``run_due_reminders``, or the "立即扫描" button): asks the kind what is due
-   and inserts one ``Reminder`` per (kind, target, period). The unique
-   constraint decides: an insert that collides means "already there", so
-   duplicates are impossible however often or however concurrently scans run.
-2. ``dispatch(reminder)`` — resolves the recipients by role and region, checks
-   each one's scope, creates their ``Notification`` (unique per reminder and
-   recipient), logs the portal delivery and queues one email ``Delivery``.
+   ``run_due_reminders``, or the "立即扫描" button): asks the kind for every row
+   that is due up to ``UPCOMING_DAYS`` ahead (``kind.due()``, a few SQL queries).
+   The rows due today are inserted as ``Reminder`` rows in bulk with ``ON CONFLICT
+   DO NOTHING`` on the (kind, target, period) unique constraint — so duplicates
+   are impossible however often or however concurrently scans run — and the ones
+   this scan created are queued for dispatch through the outbox, in the same
+   transaction. The later rows replace the kind's ``PlannedReminder`` rows (the
+   reminders page's "upcoming" list).
+2. ``dispatch_many(ids)`` — claims the reminders, resolves their recipients by
+   role and region for the whole batch (one query for the users, one per
+   recipient for the scope check of their targets), creates the
+   ``Notification`` rows (unique per reminder and recipient) and their portal
+   ``Delivery`` rows in bulk, and queues one e-mail ``Delivery`` each.
 3. ``send_email_delivery(delivery)`` — sends one email under a row lock; a
    delivery already sent is never sent again. The task retries failures with
    exponential backoff (short countdowns only) and stops at a limit.
+
+The outbox sweep (every minute under beat) dispatches reminders whose dispatch
+was lost and re-queues e-mails whose task was lost.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection, send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from cadre_portal.audit import record
 from cadre_portal.models import AuditEvent, Role, User
 from cadre_portal.notifications import registry
-from cadre_portal.notifications.models import Delivery, Notification, Reminder, ReminderSetting
+from cadre_portal.notifications.models import Delivery, Notification, PlannedReminder, Reminder, ReminderSetting
 from cadre_portal.scope import region_in_scope
 
 logger = logging.getLogger(__name__)
 
 SCAN_TASK = "cadre_portal.notifications.tasks.scan_reminders"
-# A reminder not dispatched this long after it was created lost its task
-# (worker killed, broker flushed): the next scan of its kind queues it again.
+# A reminder not dispatched this long after it was created lost its dispatch
+# (worker killed, broker flushed): the sweep (and the next scan) dispatch it again.
 STALLED_DISPATCH_AFTER = timedelta(minutes=10)
 # An email delivery still pending/retrying this long after its last attempt
-# lost its task: the next scan queues it again. Longer than the whole backoff.
+# lost its task: the sweep queues it again. Longer than the whole backoff.
 STALLED_EMAIL_AFTER = timedelta(hours=1)
+# How far ahead the scan plans reminders (the reminders page's "upcoming" list).
+UPCOMING_DAYS = 30
+# Reminders per insert statement and per dispatch batch.
+BATCH = 500
 
 
 @dataclass
@@ -50,12 +68,13 @@ class ScanResult:
     kind: str
     created: int = 0
     existing: int = 0
+    planned: int = 0
     requeued: int = 0
     disabled: bool = False
     reminder_ids: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "created": self.created, "existing": self.existing,
+        return {"kind": self.kind, "created": self.created, "existing": self.existing, "planned": self.planned,
                 "requeued": self.requeued, "disabled": self.disabled}
 
 
@@ -64,7 +83,7 @@ def _enqueue(task, *args) -> None:
 
     Robust: if sending fails (broker down) or, in eager mode, the task raises
     (an email to be retried), the error is logged and the caller carries on —
-    the next scan of the kind picks up what was left undone (``_requeue_stalled``).
+    the sweep picks up what was left undone (``requeue_stalled``).
     """
 
     def send():
@@ -78,62 +97,79 @@ def _enqueue(task, *args) -> None:
 
 def scan(kind_key: str, *, today: date | None = None) -> ScanResult:
     """Create the reminders of one kind that are due on ``today`` (default: the
-    local date), each at most once, and queue their dispatch after commit."""
-    from cadre_portal.notifications import tasks
+    local date), each at most once, queue their dispatch, and plan the ones due
+    within ``UPCOMING_DAYS``. A fixed number of queries whatever the number of rows."""
+    from cadre_portal.notifications import outbox
+    from cadre_portal.notifications.models import Heartbeat
 
     kind = registry.get(kind_key)
     setting = ReminderSetting.for_kind(kind)
     result = ScanResult(kind=kind.key)
     if not setting.enabled:
+        PlannedReminder.objects.filter(kind=kind.key).delete()
         result.disabled = True
         return result
     today = today or timezone.localdate()
-    for item in kind.due_items(today=today, until=today, setting=setting):
-        if item.remind_on > today:
-            continue
-        reminder = _create_once(kind, item)
-        if reminder is None:
-            result.existing += 1
-        else:
-            result.created += 1
-            result.reminder_ids.append(reminder.pk)
-            _enqueue(tasks.dispatch_reminder, reminder.pk)
-    result.requeued = _requeue_stalled(kind.key)
+    rows = list(kind.due(today=today, until=today + timedelta(days=UPCOMING_DAYS), setting=setting))
+    target_type = ContentType.objects.get_for_model(kind.model(), for_concrete_model=False)
+    now = timezone.now()
+    due_now = [row for row in rows if row.remind_on <= today]
+    later = [row for row in rows if row.remind_on > today]
+    with transaction.atomic():
+        last_id = Reminder.objects.aggregate(last=Max("pk"))["last"] or 0
+        token = uuid.uuid4()
+        Reminder.objects.bulk_create(
+            [
+                Reminder(kind=kind.key, target_type=target_type, target_id=row.target_id, period=row.period,
+                         region_id=row.region_id, title=row.title[:200], body=row.body, link=row.link[:500],
+                         remind_on=row.remind_on, due_date=row.due_date, created_at=now, scan_token=token)
+                for row in due_now
+            ],
+            ignore_conflicts=True, batch_size=BATCH,
+        )
+        result.reminder_ids = list(
+            Reminder.objects.filter(kind=kind.key, pk__gt=last_id, scan_token=token)
+            .order_by("pk").values_list("pk", flat=True)
+        ) if due_now else []
+        result.created = len(result.reminder_ids)
+        result.existing = max(len(due_now) - result.created, 0)
+        for start in range(0, len(result.reminder_ids), BATCH):
+            outbox.enqueue("notifications.dispatch_reminders", reminder_ids=result.reminder_ids[start:start + BATCH])
+        PlannedReminder.objects.filter(kind=kind.key).delete()
+        PlannedReminder.objects.bulk_create(
+            [
+                PlannedReminder(kind=kind.key, target_type=target_type, target_id=row.target_id, period=row.period,
+                                region_id=row.region_id, title=row.title[:200], link=row.link[:500],
+                                remind_on=row.remind_on, due_date=row.due_date, planned_at=now)
+                for row in later
+            ],
+            ignore_conflicts=True, batch_size=BATCH,
+        )
+        # A row planned again for a target and period already reminded of (a lead time
+        # shortened after the reminder went out) will never be created: not upcoming.
+        PlannedReminder.objects.filter(kind=kind.key).filter(
+            _already_reminded(kind.key)
+        ).delete()
+        result.planned = PlannedReminder.objects.filter(kind=kind.key).count()
+        Heartbeat.beat(f"scan:{kind.key}", created=result.created, planned=result.planned)
+    result.requeued = requeue_stalled(kind.key)
     return result
 
 
-def _create_once(kind, item) -> Reminder | None:
-    """Insert the reminder; None when the (kind, target, period) row already exists."""
-    try:
-        with transaction.atomic():
-            return Reminder.objects.create(
-                kind=kind.key,
-                target_type=ContentType.objects.get_for_model(item.target, for_concrete_model=False),
-                target_id=item.target.pk,
-                period=item.period,
-                region=item.region,
-                title=item.title[:200],
-                body=item.body,
-                link=item.link[:500],
-                remind_on=item.remind_on,
-                due_date=item.due_date,
-            )
-    except IntegrityError:
-        return None
+def _already_reminded(kind_key: str) -> Q:
+    from django.db.models import Exists, OuterRef
 
-
-def _requeue_stalled(kind_key: str) -> int:
-    return requeue_stalled(kind_key)
+    return Q(Exists(Reminder.objects.filter(
+        kind=kind_key, target_type=OuterRef("target_type"), target_id=OuterRef("target_id"), period=OuterRef("period"))))
 
 
 def requeue_stalled(kind_key: str | None = None) -> int:
-    """Queue again the dispatch of reminders (of one kind, or all) that were never
-    dispatched, and the e-mails whose task was lost. Run by every scan of a kind and
+    """Dispatch again the reminders (of one kind, or all) that were never dispatched,
+    and queue again the e-mails whose task was lost. Run by every scan of a kind and
     by the outbox sweep (every minute under beat)."""
     from cadre_portal.notifications import tasks
 
     now = timezone.now()
-    count = 0
     stalled_reminders = Reminder.objects.filter(dispatched_at__isnull=True, created_at__lt=now - STALLED_DISPATCH_AFTER)
     stalled_emails = Delivery.objects.filter(
         channel=Delivery.Channel.EMAIL,
@@ -143,13 +179,13 @@ def requeue_stalled(kind_key: str | None = None) -> int:
     if kind_key is not None:
         stalled_reminders = stalled_reminders.filter(kind=kind_key)
         stalled_emails = stalled_emails.filter(notification__reminder__kind=kind_key)
-    for pk in stalled_reminders.values_list("pk", flat=True):
-        _enqueue(tasks.dispatch_reminder, pk)
-        count += 1
-    for pk in stalled_emails.values_list("pk", flat=True):
+    reminder_ids = list(stalled_reminders.order_by("pk").values_list("pk", flat=True)[:10 * BATCH])
+    for start in range(0, len(reminder_ids), BATCH):
+        _enqueue(tasks.dispatch_reminders, reminder_ids[start:start + BATCH])
+    email_ids = list(stalled_emails.values_list("pk", flat=True)[:10 * BATCH])
+    for pk in email_ids:
         _enqueue(tasks.send_email, pk)
-        count += 1
-    return count
+    return len(reminder_ids) + len(email_ids)
 
 
 @dataclass
@@ -181,7 +217,9 @@ def trigger_scan(*, user, request=None, kinds: list[str] | None = None) -> ScanR
 
 
 def enabled_kind_keys() -> list[str]:
-    return [kind.key for kind in registry.all_kinds() if ReminderSetting.for_kind(kind).enabled]
+    kinds = registry.all_kinds()
+    enabled = dict(ReminderSetting.objects.filter(kind__in=[k.key for k in kinds]).values_list("kind", "enabled"))
+    return [kind.key for kind in kinds if enabled.get(kind.key, True)]
 
 
 # --- 2. dispatch -------------------------------------------------------------------
@@ -192,87 +230,119 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def resolve_recipients(reminder: Reminder, setting: ReminderSetting, kind=None) -> list[User]:
-    """Who is told: by role (the setting) and region (officers of the record's
-    township, county staff of its county), each checked against their own scope,
-    so nobody learns of a record they could not open."""
-    kind = kind or registry.get(reminder.kind)
+def _recipients_by_reminder(kind, setting, reminders: list[Reminder]) -> dict[int, list[User]]:
+    """Who is told of each reminder: by role (the setting) and region (officers of
+    the record's township, county staff of its county), plus the people the kind
+    names itself, each checked against their own scope — so nobody learns of a
+    record they could not open. Queries: the users (one), the kind's extra
+    recipients (one), and one scope check per distinct recipient."""
     roles = []
     if setting.notify_township_officers:
         roles.append(Role.TOWNSHIP_OFFICER)
     if setting.notify_county_staff:
         roles.append(Role.COUNTY_STAFF)
-    target = reminder.target
-    if target is None:
-        return []
-    region = reminder.region
-    candidates = {
-        user.pk: user
-        for user in User.objects.filter(role__in=roles, region__path__in=ancestor_paths(region.path)).select_related("region")
-    } if roles else {}
-    # People the kind names itself (e.g. the officer responsible for a cadre's
-    # retention interviews), under the same checks as everyone else.
-    for user in kind.extra_recipients(target, setting) or ():
-        candidates.setdefault(user.pk, user)
-    return [
-        user for _, user in sorted(candidates.items())
-        if user.is_active and region_in_scope(user, region) and kind.is_visible_to(target, user)
-    ]
+    by_role = list(User.objects.filter(is_active=True, role__in=roles).select_related("region")) if roles else []
+    target_ids = sorted({r.target_id for r in reminders})
+    extra = {tid: set(ids) for tid, ids in (kind.extra_recipients(target_ids, setting) or {}).items()}
+    extra_ids = set().union(*extra.values()) if extra else set()
+    extra_users = {u.pk: u for u in User.objects.filter(pk__in=extra_ids, is_active=True).select_related("region")} \
+        if extra_ids else {}
+    candidates: dict[int, list[User]] = {}
+    for reminder in reminders:
+        region = reminder.region
+        found = {u.pk: u for u in by_role if u.region_id and region.path.startswith(u.region.path)}
+        for pk in extra.get(reminder.target_id, ()):
+            user = extra_users.get(pk)
+            if user is not None and region_in_scope(user, region):
+                found.setdefault(pk, user)
+        candidates[reminder.pk] = [found[pk] for pk in sorted(found)]
+    # One scope check per recipient for all the targets they would be told about.
+    wanted: dict[int, set[int]] = defaultdict(set)
+    users: dict[int, User] = {}
+    for reminder in reminders:
+        for user in candidates[reminder.pk]:
+            wanted[user.pk].add(reminder.target_id)
+            users[user.pk] = user
+    allowed = {pk: kind.visible_targets(users[pk], sorted(ids)) for pk, ids in wanted.items()}
+    return {
+        reminder.pk: [u for u in candidates[reminder.pk] if reminder.target_id in allowed[u.pk]]
+        for reminder in reminders
+    }
 
 
-def dispatch(reminder_pk: int) -> list[int]:
-    """Create the notifications of one reminder and queue its emails.
+def resolve_recipients(reminder: Reminder, setting: ReminderSetting, kind=None) -> list[User]:
+    """The recipients of one reminder (see ``_recipients_by_reminder``)."""
+    kind = kind or registry.get(reminder.kind)
+    return _recipients_by_reminder(kind, setting, [reminder])[reminder.pk]
 
-    Idempotent: notifications and deliveries are unique per recipient and
-    channel; running it twice adds nobody twice. Returns the email deliveries
-    queued.
+
+def dispatch_many(reminder_ids: list[int]) -> list[int]:
+    """Create the notifications of a batch of reminders and queue their emails.
+
+    Idempotent and safe to run concurrently: each reminder is claimed (its
+    ``dispatched_at`` stamped) in the same transaction that creates its
+    notifications, and notifications and deliveries are unique per recipient and
+    channel — running it twice tells nobody twice. Returns the email deliveries
+    queued. Queries: a fixed number per kind in the batch plus one per recipient.
     """
     from cadre_portal.notifications import tasks
 
-    reminder = Reminder.objects.select_related("region", "target_type").filter(pk=reminder_pk).first()
-    if reminder is None:
-        return []
-    try:
-        kind = registry.get(reminder.kind)
-    except LookupError:
-        logger.warning("Reminder %s has an unregistered kind %s", reminder.pk, reminder.kind)
-        return []
-    setting = ReminderSetting.for_kind(kind)
-    recipients = resolve_recipients(reminder, setting, kind)
     queued: list[int] = []
-    now = timezone.now()
     with transaction.atomic():
-        for user in recipients:
-            notification, _ = Notification.objects.get_or_create(
-                reminder=reminder,
-                recipient=user,
-                defaults={"title": reminder.title, "body": reminder.body, "link": reminder.link, "created_at": now},
-            )
-            Delivery.objects.get_or_create(
-                notification=notification,
-                channel=Delivery.Channel.PORTAL,
-                defaults={"recipient": user, "outcome": Delivery.Outcome.SENT, "attempts": 1, "sent_at": now},
-            )
-            if not setting.send_email:
+        reminders = list(
+            Reminder.objects.select_for_update(of=("self",))
+            .select_related("region")
+            .filter(pk__in=reminder_ids, dispatched_at__isnull=True)
+            .order_by("pk")
+        )
+        by_kind: dict[str, list[Reminder]] = defaultdict(list)
+        for reminder in reminders:
+            by_kind[reminder.kind].append(reminder)
+        now = timezone.now()
+        for key, group in by_kind.items():
+            try:
+                kind = registry.get(key)
+            except LookupError:
+                logger.warning("Reminders %s have an unregistered kind %s", [r.pk for r in group], key)
                 continue
-            if user.email:
-                delivery, _ = Delivery.objects.get_or_create(
-                    notification=notification,
-                    channel=Delivery.Channel.EMAIL,
-                    defaults={"recipient": user, "address": user.email},
-                )
-                if delivery.outcome in (Delivery.Outcome.PENDING, Delivery.Outcome.RETRYING):
-                    queued.append(delivery.pk)
-            else:
-                Delivery.objects.get_or_create(
-                    notification=notification,
-                    channel=Delivery.Channel.EMAIL,
-                    defaults={"recipient": user, "outcome": Delivery.Outcome.SKIPPED, "error": "用户未填写电子邮箱"},
-                )
-        Reminder.objects.filter(pk=reminder.pk).update(dispatched_at=now, recipient_count=len(recipients))
+            setting = ReminderSetting.for_kind(kind)
+            recipients = _recipients_by_reminder(kind, setting, group)
+            # The reminders are claimed (locked, undispatched): nothing of theirs exists yet.
+            notifications = bulk_create_with_history(
+                [
+                    Notification(reminder=r, recipient=user, title=r.title, body=r.body, link=r.link, created_at=now)
+                    for r in group for user in recipients[r.pk]
+                ],
+                Notification, batch_size=BATCH,
+            )
+            users = {u.pk: u for r in group for u in recipients[r.pk]}
+            deliveries = []
+            for n in notifications:
+                deliveries.append(Delivery(notification=n, recipient_id=n.recipient_id, channel=Delivery.Channel.PORTAL,
+                                           outcome=Delivery.Outcome.SENT, attempts=1, sent_at=now, created_at=now))
+                if not setting.send_email:
+                    continue
+                address = users[n.recipient_id].email
+                if address:
+                    deliveries.append(Delivery(notification=n, recipient_id=n.recipient_id, channel=Delivery.Channel.EMAIL,
+                                               address=address, created_at=now))
+                else:
+                    deliveries.append(Delivery(notification=n, recipient_id=n.recipient_id, channel=Delivery.Channel.EMAIL,
+                                               outcome=Delivery.Outcome.SKIPPED, error="用户未填写电子邮箱", created_at=now))
+            created = bulk_create_with_history(deliveries, Delivery, batch_size=BATCH)
+            queued += [d.pk for d in created if d.channel == Delivery.Channel.EMAIL and d.outcome == Delivery.Outcome.PENDING]
+            for r in group:
+                r.dispatched_at = now
+                r.recipient_count = len(recipients[r.pk])
+            Reminder.objects.bulk_update(group, ["dispatched_at", "recipient_count"], batch_size=BATCH)
         for pk in queued:
             _enqueue(tasks.send_email, pk)
     return queued
+
+
+def dispatch(reminder_pk: int) -> list[int]:
+    """Dispatch one reminder (see ``dispatch_many``)."""
+    return dispatch_many([reminder_pk])
 
 
 def users_responsible_for(region, roles) -> list[User]:
@@ -393,44 +463,39 @@ def unread_count(user) -> int:
 
 # --- the reminders page ----------------------------------------------------------------
 
-@dataclass
-class UpcomingItem:
-    kind_key: str
-    kind_label: str
-    title: str
-    region: object
-    remind_on: date
-    due_date: date | None
-    link: str
-    due_now: bool
+def page_counts(user) -> dict[str, dict[str, int]]:
+    """Per kind, in the user's scope: upcoming (planned) and sent reminders. Two
+    grouped queries, whatever the number of reminders."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"upcoming": 0, "sent": 0})
+    for kind, n in PlannedReminder.objects.visible_to(user).order_by().values("kind").annotate(n=Count("pk")).values_list(
+            "kind", "n"):
+        counts[kind]["upcoming"] = n
+    for kind, n in Reminder.objects.visible_to(user).order_by().values("kind").annotate(n=Count("pk")).values_list(
+            "kind", "n"):
+        counts[kind]["sent"] = n
+    return dict(counts)
 
 
-def upcoming(user, *, today: date | None = None, days: int = 30) -> list[UpcomingItem]:
-    """Reminders that will go out within ``days`` (or are due now and await the
-    next scan) and do not exist yet, in the user's scope."""
-    today = today or timezone.localdate()
-    until = today + timedelta(days=days)
-    items: list[UpcomingItem] = []
-    for kind in registry.all_kinds():
-        setting = ReminderSetting.for_kind(kind)
-        if not setting.enabled:
-            continue
-        due = [i for i in kind.due_items(today=today, until=until, setting=setting) if region_in_scope(user, i.region)]
-        if not due:
-            continue
-        existing = set(
-            Reminder.objects.filter(kind=kind.key, period__in={i.period for i in due}).values_list(
-                "target_type_id", "target_id", "period"
-            )
+def delivery_stats(reminder_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Read and e-mail counts of the reminders shown on one page (one grouped query)."""
+    rows = (
+        Notification.objects.filter(reminder_id__in=reminder_ids).order_by().values("reminder_id").annotate(
+            read=Count("pk", filter=Q(read_at__isnull=False), distinct=True),
+            email_sent=Count("deliveries", filter=Q(deliveries__channel=Delivery.Channel.EMAIL,
+                                                     deliveries__outcome=Delivery.Outcome.SENT)),
+            email_failed=Count("deliveries", filter=Q(
+                deliveries__channel=Delivery.Channel.EMAIL,
+                deliveries__outcome__in=[Delivery.Outcome.FAILED, Delivery.Outcome.RETRYING])),
         )
-        for item in due:
-            ct = ContentType.objects.get_for_model(item.target, for_concrete_model=False)
-            if (ct.pk, item.target.pk, item.period) in existing:
-                continue
-            items.append(UpcomingItem(kind.key, kind.label, item.title, item.region, item.remind_on, item.due_date, item.link,
-                                      item.remind_on <= today))
-    items.sort(key=lambda i: (i.remind_on, i.kind_label))
-    return items
+    )
+    return {row["reminder_id"]: row for row in rows}
+
+
+def last_scans() -> dict[str, object]:
+    """When each kind was last scanned (its ``scan:<kind>`` heartbeat)."""
+    from cadre_portal.notifications.models import Heartbeat
+
+    return {key.split(":", 1)[1]: at for key, at in Heartbeat.objects.filter(key__startswith="scan:").values_list("key", "at")}
 
 
 # --- beat schedule -------------------------------------------------------------------

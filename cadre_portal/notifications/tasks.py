@@ -4,8 +4,9 @@ countdowns (at most ``MAX_BACKOFF`` seconds — far below the Redis visibility
 timeout, beyond which Redis would redeliver a waiting task).
 
 Outbox handlers of this app (``outbox.handler``): ``notifications.notify`` (an
-in-portal notification, see ``outbox.notify``) and
-``notifications.scan_reminders`` (a scan asked for by the "立即扫描" button).
+in-portal notification, see ``outbox.notify``), ``notifications.dispatch_reminders``
+(a batch of reminders a scan created) and ``notifications.scan_reminders`` (a
+scan asked for by the "立即扫描" button).
 """
 
 from __future__ import annotations
@@ -49,6 +50,19 @@ def scan_reminders(kind: str) -> dict:
 )
 def dispatch_reminder(self, reminder_pk: int) -> list[int]:
     return services.dispatch(reminder_pk)
+
+
+@shared_task(
+    name="cadre_portal.notifications.tasks.dispatch_reminders",
+    ignore_result=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=30,
+    retry_backoff_max=MAX_BACKOFF,
+    max_retries=5,
+)
+def dispatch_reminders(reminder_ids: list[int]) -> list[int]:
+    """Dispatch a batch of reminders (the sweep's re-dispatch of lost ones)."""
+    return services.dispatch_many(reminder_ids)
 
 
 @shared_task(name="cadre_portal.notifications.tasks.send_email", bind=True, ignore_result=True, max_retries=5)
@@ -96,6 +110,12 @@ def notify(*, recipient_ids: list[int], region_id: int, title: str, body: str = 
         return 0
     recipients = list(User.objects.filter(pk__in=recipient_ids, is_active=True).select_related("region"))
     return services.notify(recipients=recipients, region=region, title=title, body=body, link=link, exclude=exclude)
+
+
+@outbox.handler("notifications.dispatch_reminders", label="提醒分发")
+def dispatch_reminders_now(*, reminder_ids: list[int]) -> list[int]:
+    """The dispatch a scan writes in its own transaction, one message per batch."""
+    return services.dispatch_many(reminder_ids)
 
 
 @outbox.handler("notifications.scan_reminders", atomic=False, label="提醒扫描")

@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.utils import timezone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from cadre_portal.notifications import registry, services
-from cadre_portal.notifications.models import Delivery, Notification, Reminder
+from cadre_portal.notifications.models import Notification, PlannedReminder, Reminder
 from cadre_portal.notifications.navigation import REMINDER_PAGE_ROLES
 
 
@@ -72,37 +72,68 @@ def mark_all_read(request):
     return redirect(_safe_next(request, "notifications:list"))
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count (already computed with the per-kind counts)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self):
+        return self._known_count
+
+
+REMINDER_TABS = {"upcoming": "即将发出", "sent": "已发送"}
+PAGE_SIZE = 30
+
+
 def reminders(request):
+    """Upcoming and sent reminders in the viewer's scope, one kind or all, one list
+    at a time, paginated, with per-kind counts — a fixed number of queries, however
+    many reminders there are."""
     user = request.user
     if not _can_see_reminders(user):
         raise PermissionDenied("只有县委组织部干部、县领导和系统管理员可以查看提醒管理。")
+    kinds = registry.all_kinds()
     kind = request.GET.get("kind", "")
-    sent = (
-        Reminder.objects.visible_to(user)
-        .select_related("region")
-        .annotate(
-            email_sent=Count("notifications__deliveries", filter=Q(
-                notifications__deliveries__channel=Delivery.Channel.EMAIL,
-                notifications__deliveries__outcome=Delivery.Outcome.SENT), distinct=True),
-            email_failed=Count("notifications__deliveries", filter=Q(
-                notifications__deliveries__channel=Delivery.Channel.EMAIL,
-                notifications__deliveries__outcome__in=[Delivery.Outcome.FAILED, Delivery.Outcome.RETRYING]), distinct=True),
-            read_count=Count("notifications", filter=Q(notifications__read_at__isnull=False), distinct=True),
-        )
-        # Meta.ordering does not apply to aggregating queries.
-        .order_by("-created_at", "-id")
-    )
+    if kind not in {k.key for k in kinds}:
+        kind = ""
+    tab = request.GET.get("tab", "upcoming")
+    if tab not in REMINDER_TABS:
+        tab = "upcoming"
+    counts = services.page_counts(user)
+    totals = {
+        name: sum(c[name] for key, c in counts.items() if not kind or key == kind) for name in REMINDER_TABS
+    }
+    if tab == "upcoming":
+        rows = PlannedReminder.objects.visible_to(user).select_related("region__parent").order_by("remind_on", "id")
+    else:
+        rows = Reminder.objects.visible_to(user).select_related("region__parent").order_by("-created_at", "-id")
     if kind:
-        sent = sent.filter(kind=kind)
-    upcoming = services.upcoming(user)
-    if kind:
-        upcoming = [item for item in upcoming if item.kind_key == kind]
-    page = Paginator(sent, 30).get_page(request.GET.get("page"))
+        rows = rows.filter(kind=kind)
+    page = _CountedPaginator(rows, PAGE_SIZE, count=totals[tab]).get_page(request.GET.get("page"))
+    if tab == "sent":
+        stats = services.delivery_stats([r.pk for r in page.object_list])
+        for reminder in page.object_list:
+            row = stats.get(reminder.pk, {})
+            reminder.read_count = row.get("read", 0)
+            reminder.email_sent = row.get("email_sent", 0)
+            reminder.email_failed = row.get("email_failed", 0)
+    last_scans = services.last_scans()
     return render(request, "notifications/reminders.html", {
         "page_obj": page,
-        "upcoming": upcoming,
-        "kinds": [(k.key, k.label) for k in registry.all_kinds()],
+        "tab": tab,
+        "tabs": [(key, label, totals[key]) for key, label in REMINDER_TABS.items()],
+        "kinds": [
+            {"key": k.key, "label": k.label, "upcoming": counts.get(k.key, {}).get("upcoming", 0),
+             "sent": counts.get(k.key, {}).get("sent", 0), "last_scan": last_scans.get(k.key)}
+            for k in kinds
+        ],
         "kind": kind,
+        "kind_label": registry.label_for(kind) if kind else "",
+        "last_scan": last_scans.get(kind) if kind else max(last_scans.values(), default=None),
+        "today": timezone.localdate(),
         "can_scan": _can_scan(user),
     })
 

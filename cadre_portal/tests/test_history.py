@@ -13,6 +13,8 @@ EXEMPT = {
     "excel.ImportJob",  # an upload in progress, deleted after confirm/cancel/expiry; audited as an import
     "notifications.OutboxMessage",  # a queued follow-up of an action already recorded (its transition, its audit entry)
     "notifications.Heartbeat",  # a timestamp overwritten every minute
+    "notifications.Reminder",  # generated in bulk by the scan, never edited; its notifications keep history
+    "notifications.PlannedReminder",  # the scan's forecast, replaced by every scan
 }
 
 

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from cadre_portal.notifications import registry, services
 from cadre_portal.notifications.models import Notification, Reminder, ReminderSetting
 from reserves import workflow
-from reserves.models import Appraisal, FollowUpVisit, TrainingSession
+from reserves.models import Appraisal, Candidate, FollowUpVisit, TrainingSession
 from reserves.tests import builders
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -249,10 +249,11 @@ def test_run_due_reminders_delivers_the_reserves_reminders(personas, session_in_
     assert len(told(personas.officer_b, "training_session")) == 1
 
 
-def test_the_reminders_page_shows_an_upcoming_session(personas, session_in_march, login):
+def test_the_reminders_page_shows_an_upcoming_session(personas, session_in_march, login, scan):
+    scan("training_session", date(2026, 3, 1))  # the daily scan plans the session's reminders
     with on(date(2026, 3, 1)):
         html = login(personas.county_staff).get("/notifications/reminders/").content.decode()
-    assert "应参训" in html
+    assert "应参训" in html and "2026-03-13" in html
 
 
 # --- period keys that would collide -----------------------------------------------------------
@@ -419,3 +420,94 @@ def test_a_whole_cycle_scanned_every_few_days_yields_each_reminder_once(personas
     assert Notification.objects.filter(recipient=personas.officer_a).count() == Reminder.objects.exclude(
         kind="training_session_summary").count()
     assert not Notification.objects.filter(recipient=personas.officer_b).exists()
+
+
+# --- set-based: the queries do not grow with the number of trainees, visits or reminders ------------
+
+from cadre_portal.notifications.testing import assert_kind_is_set_based, scan_query_count  # noqa: E402
+
+
+def _more_trainees(personas, start, n=6):
+    villages = [personas.tree.village_a1, personas.tree.village_a2, personas.tree.village_b1]
+    return lambda: [trainee(personas, villages[i % 3], f"学员{'甲乙丙丁戊己庚辛'[i]}", start) for i in range(n)]
+
+
+@pytest.mark.parametrize("kind", ["training_session", "training_session_summary"])
+def test_the_session_kinds_select_in_sql(personas, session_in_march, kind):
+    def more():
+        _more_trainees(personas, date(2025, 6, 1))()
+        TrainingSession.objects.create(date=date(2026, 3, 27), topic="乡村振兴", hours=Decimal(8))
+
+    assert_kind_is_set_based(kind, today=date(2026, 3, 13), add_rows=more)
+
+
+def test_sessions_for_named_trainees_are_read_in_one_query_however_many(personas, session_in_march):
+    def named(day, topic):
+        session = TrainingSession.objects.create(date=day, topic=topic, hours=Decimal(4), for_all=False)
+        session.trainees.set(Candidate.objects.filter(stage="training"))
+
+    named(date(2026, 3, 21), "专题研讨")
+
+    def more():
+        _more_trainees(personas, date(2025, 6, 1))()
+        named(date(2026, 3, 24), "专题研讨二")
+        named(date(2026, 3, 25), "专题研讨三")
+
+    assert_kind_is_set_based("training_session", today=date(2026, 3, 13), add_rows=more)
+
+
+def test_hours_behind_selects_in_sql(personas):
+    trainee(personas, personas.tree.village_a1, "赵三", date(2026, 1, 5))
+    assert_kind_is_set_based("hours_behind", today=date(2026, 7, 1), add_rows=_more_trainees(personas, date(2026, 1, 5)))
+
+
+def test_cycle_ending_selects_in_sql(personas, cycle):
+    assert_kind_is_set_based("cycle_ending", today=date(2026, 12, 1), add_rows=_more_trainees(personas, date(2025, 3, 1)))
+
+
+def test_appraisal_season_selects_in_sql(personas, cycle):
+    def more():
+        _more_trainees(personas, date(2025, 3, 1))()
+        trainee(personas, personas.tree.village_b1, "沙坪学员", date(2025, 3, 1))
+    assert_kind_is_set_based("appraisal_season", today=date(2026, 11, 20), add_rows=more)
+
+
+@pytest.mark.parametrize("kind, day", [("followup_due", date(2026, 12, 11)), ("followup_overdue", date(2027, 1, 11))])
+def test_the_follow_up_kinds_select_in_sql(personas, appointee, kind, day):
+    def more():
+        for i, village in enumerate([personas.tree.village_a2, personas.tree.village_b1]):
+            with on(date(2026, 1, 10)):
+                builders.appointed(personas, village, name=f"回访{'甲乙'[i]}", on=date(2026, 1, 10))
+    assert_kind_is_set_based(kind, today=day, add_rows=more)
+
+
+def test_a_scan_creating_many_reminders_runs_no_more_queries_than_one_creating_one(personas):
+    """The whole daily scan, dispatch included: one reminder or many, the same queries
+    (the recipients are the same two officers and county staff)."""
+    def appointees(names, village):
+        with on(date(2026, 1, 10)):
+            for name in names:
+                builders.appointed(personas, village, name=name, on=date(2026, 1, 10))
+
+    appointees(["郑一"], personas.tree.village_a1)
+    appointees(["郑二"], personas.tree.village_b1)
+    scan_query_count("followup_overdue", date(2026, 6, 1))  # nothing due yet: warms the per-process caches
+    few, created_few = scan_query_count("followup_overdue", date(2027, 1, 11))
+    Reminder.objects.all().delete()
+    appointees(["郑三", "郑四", "郑五", "郑六"], personas.tree.village_a2)
+    appointees(["郑七", "郑八", "郑九"], personas.tree.village_b1)
+    many, created_many = scan_query_count("followup_overdue", date(2027, 1, 11))
+    assert (created_few, created_many) == (2, 9)
+    assert many == few
+
+
+def test_a_visit_recorded_before_its_reminder_went_out_leaves_the_upcoming_list(personas, appointee, scan):
+    from cadre_portal.notifications.models import PlannedReminder
+
+    scan("followup_due", date(2026, 11, 20))  # the reminder goes out on 11 December
+    assert PlannedReminder.objects.filter(kind="followup_due").count() == 1
+    visit = FollowUpVisit.objects.get(candidate=appointee)
+    with on(date(2026, 11, 25)):
+        workflow.record_follow_up(visit=visit, by=personas.county_staff, visited_on=date(2026, 11, 25), result="good", note="胜任")
+    scan("followup_due", date(2026, 11, 26))
+    assert not PlannedReminder.objects.filter(kind="followup_due").exists()

@@ -11,7 +11,7 @@ import pytest
 from cadre_portal.celery import app as celery_app
 from cadre_portal.notifications import registry
 from cadre_portal.notifications.periods import quarter_key
-from cadre_portal.notifications.registry import DueItem, ReminderKind
+from cadre_portal.notifications.registry import Due, ReminderKind
 
 
 @pytest.fixture(autouse=True)
@@ -26,23 +26,24 @@ def _celery_in_process(request):
 
 
 class FakeKind(ReminderKind):
-    """Each village in ``due`` has something due on its date; remind
+    """Each village in ``due_dates`` has something due on its date; remind
     ``lead_days`` before it. Period: the due date."""
 
     key = "fake_due"
     label = "测试到期事项"
+    target_model = "cadre_portal.Region"
     default_lead_days = 7
 
     def __init__(self):
-        self.due = {}  # village -> due date
+        self.due_dates = {}  # village -> due date
 
-    def due_items(self, *, today, until, setting):
-        for village, due_date in self.due.items():
+    def due(self, *, today, until, setting):
+        for village, due_date in self.due_dates.items():
             remind_on = due_date - timedelta(days=setting.lead_days)
             if due_date < today or remind_on > until:
                 continue
-            yield DueItem(
-                target=village, region=village, period=due_date.isoformat(),
+            yield Due(
+                target_id=village.pk, region_id=village.pk, period=due_date.isoformat(),
                 title=f"{village.name}：事项将于 {due_date:%Y-%m-%d} 到期", body="请及时处理。",
                 remind_on=remind_on, due_date=due_date, link="/regions/",
             )
@@ -53,14 +54,15 @@ class QuarterlyFakeKind(ReminderKind):
 
     key = "fake_quarterly"
     label = "测试季度提醒"
+    target_model = "cadre_portal.Region"
 
     def __init__(self):
         self.villages = []
 
-    def due_items(self, *, today, until, setting):
+    def due(self, *, today, until, setting):
         for village in self.villages:
-            yield DueItem(target=village, region=village, period=quarter_key(today),
-                          title=f"{village.name}：{quarter_key(today)} 季度提醒", body="", remind_on=today)
+            yield Due(target_id=village.pk, region_id=village.pk, period=quarter_key(today),
+                      title=f"{village.name}：{quarter_key(today)} 季度提醒", body="", remind_on=today)
 
 
 @pytest.fixture

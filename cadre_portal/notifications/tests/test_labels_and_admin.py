@@ -52,23 +52,34 @@ def _reminder(village, period="2026Q4-S11", kind="fake_due", **extra):
 
 def test_the_reminders_page_shows_the_period_in_words_not_its_key(personas, login, fake_kind):
     _reminder(personas.tree.village_a1)
-    html = login(personas.county_staff).get(reverse("notifications:reminders")).content.decode()
+    html = login(personas.county_staff).get(reverse("notifications:reminders"), {"tab": "sent"}).content.decode()
     assert "2026年第4季度" in html and "2026Q4" not in html
 
 
 def test_a_reminder_nobody_could_be_told_is_flagged_on_the_reminders_page(personas, login, fake_kind):
     _reminder(personas.tree.village_a1, dispatched_at=timezone.now(), recipient_count=0)
-    html = login(personas.county_staff).get(reverse("notifications:reminders")).content.decode()
+    html = login(personas.county_staff).get(reverse("notifications:reminders"), {"tab": "sent"}).content.decode()
     assert "没有应通知的在用账号" in html
 
 
-def test_the_upcoming_list_filters_by_kind(personas, login, fake_kind, quarterly_kind):
+def test_the_upcoming_list_filters_by_kind(personas, login, fake_kind, quarterly_kind, django_capture_on_commit_callbacks):
     from datetime import timedelta
 
-    fake_kind.due[personas.tree.village_a1] = timezone.localdate() + timedelta(days=20)
+    from cadre_portal.notifications import services
+
+    fake_kind.due_dates[personas.tree.village_a1] = timezone.localdate() + timedelta(days=20)
+    fake_kind.due_dates[personas.tree.village_b1] = timezone.localdate() + timedelta(days=21)
     quarterly_kind.villages = [personas.tree.village_b1]
-    html = login(personas.county_staff).get(reverse("notifications:reminders") + "?kind=fake_due").content.decode()
-    assert "茅井村：事项将于" in html and f"{personas.tree.village_b1.name}：" not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        services.scan("fake_due")
+        services.scan("fake_quarterly")
+    client = login(personas.county_staff)
+    upcoming = client.get(reverse("notifications:reminders"), {"kind": "fake_due"}).content.decode()
+    assert "茅井村：事项将于" in upcoming and f"{personas.tree.village_b1.name}：事项将于" in upcoming
+    sent = client.get(reverse("notifications:reminders"), {"kind": "fake_due", "tab": "sent"}).content.decode()
+    assert " 季度提醒" not in sent  # the title; the kind label 测试季度提醒 is in the sidebar
+    sent = client.get(reverse("notifications:reminders"), {"kind": "fake_quarterly", "tab": "sent"}).content.decode()
+    assert f"{personas.tree.village_b1.name}：" in sent and "事项将于" not in sent
 
 
 def test_the_manual_scan_audit_entry_shows_labels_not_kind_keys(personas, login, fake_kind, django_capture_on_commit_callbacks):

@@ -283,7 +283,7 @@ def test_the_scan_button_says_so_when_the_broker_is_down(personas, login, fake_k
 
 def test_a_scan_asked_for_while_the_broker_was_down_runs_once_it_is_back(personas, login, fake_kind, broker_down,
                                                                         django_capture_on_commit_callbacks):
-    fake_kind.due[personas.tree.village_a1] = timezone.localdate() + timedelta(days=2)
+    fake_kind.due_dates[personas.tree.village_a1] = timezone.localdate() + timedelta(days=2)
     login(personas.county_staff).post(reverse("notifications:trigger_scan"), {"kind": "fake_due"})
     celery_app.conf.task_always_eager = True  # back to the embedded default: the sweep runs it here
     with django_capture_on_commit_callbacks(execute=True):

@@ -29,7 +29,7 @@ def at(day: date, hour: int = 8):
 @pytest.fixture
 def due_in_a1(fake_kind, personas):
     """茅井村 (天城镇) has something due on 15 March; the default lead is 7 days."""
-    fake_kind.due[personas.tree.village_a1] = date(2026, 3, 15)
+    fake_kind.due_dates[personas.tree.village_a1] = date(2026, 3, 15)
     personas.officer_a.email = "a@example.org"
     personas.officer_a.save()
     return fake_kind
@@ -118,7 +118,7 @@ def test_an_inactive_officer_is_not_told(due_in_a1, personas, django_capture_on_
 
 
 def test_a_recipient_the_kind_says_cannot_see_the_target_is_not_told(due_in_a1, personas, django_capture_on_commit_callbacks):
-    with mock.patch.object(type(due_in_a1), "is_visible_to", return_value=False):
+    with mock.patch.object(type(due_in_a1), "visible_targets", return_value=set()):
         scan_now("fake_due", django_capture_on_commit_callbacks)
     assert not Notification.objects.exists()
 
@@ -200,24 +200,25 @@ def test_a_scan_task_retried_after_a_database_error_creates_and_sends_each_remin
     Celery retries it: every target ends with one reminder, one notification, one email."""
     from django.db import OperationalError
 
-    fake_kind.due[personas.tree.village_a1] = date(2026, 3, 15)
-    fake_kind.due[personas.tree.village_b1] = date(2026, 3, 15)
+    fake_kind.due_dates[personas.tree.village_a1] = date(2026, 3, 15)
+    fake_kind.due_dates[personas.tree.village_b1] = date(2026, 3, 15)
     for officer, address in ((personas.officer_a, "a@example.org"), (personas.officer_b, "b@example.org")):
         officer.email = address
         officer.save()
-    real_create = services._create_once
+    manager = type(Reminder.objects)
+    real_create = manager.bulk_create
     calls = {"n": 0}
 
-    def create_then_fail_once(kind, item):
+    def fail_once(self, *args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 1:
             raise OperationalError("could not serialize access")
-        return real_create(kind, item)
+        return real_create(self, *args, **kwargs)
 
     with at(TODAY), django_capture_on_commit_callbacks(execute=True), \
-            mock.patch.object(services, "_create_once", side_effect=create_then_fail_once):
+            mock.patch.object(manager, "bulk_create", fail_once):
         tasks.scan_reminders.delay("fake_due")
-    assert calls["n"] >= 3, "the scan should have been retried"
+    assert calls["n"] >= 2, "the scan should have been retried"
     assert Reminder.objects.filter(kind="fake_due").count() == 2
     assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == ["officer_a", "officer_b"]
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
@@ -226,20 +227,23 @@ def test_a_scan_task_retried_after_a_database_error_creates_and_sends_each_remin
 # --- recipients a kind names itself ------------------------------------------------------
 
 def test_a_kind_can_name_a_responsible_person_who_is_then_told(due_in_a1, personas, django_capture_on_commit_callbacks):
-    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value=[personas.county_staff]):
+    village = personas.tree.village_a1
+    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value={village.pk: [personas.county_staff.pk]}):
         scan_now("fake_due", django_capture_on_commit_callbacks)
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"officer_a", "county"}
 
 
 def test_a_named_person_outside_the_records_scope_is_not_told(due_in_a1, personas, django_capture_on_commit_callbacks):
-    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value=[personas.officer_b]):
+    village = personas.tree.village_a1
+    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value={village.pk: [personas.officer_b.pk]}):
         scan_now("fake_due", django_capture_on_commit_callbacks)
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["officer_a"]
 
 
 def test_a_named_person_is_told_even_with_every_role_switched_off(due_in_a1, personas, django_capture_on_commit_callbacks):
     ReminderSetting.objects.update_or_create(kind="fake_due", defaults={"notify_township_officers": False})
-    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value=[personas.officer_a]):
+    village = personas.tree.village_a1
+    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value={village.pk: [personas.officer_a.pk]}):
         scan_now("fake_due", django_capture_on_commit_callbacks)
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["officer_a"]
 
@@ -248,7 +252,8 @@ def test_an_inactive_named_person_is_not_told(due_in_a1, personas, django_captur
     ReminderSetting.objects.update_or_create(kind="fake_due", defaults={"notify_township_officers": False})
     personas.officer_a.is_active = False
     personas.officer_a.save()
-    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value=[personas.officer_a]):
+    village = personas.tree.village_a1
+    with mock.patch.object(type(due_in_a1), "extra_recipients", return_value={village.pk: [personas.officer_a.pk]}):
         scan_now("fake_due", django_capture_on_commit_callbacks)
     assert not Notification.objects.exists()
 
@@ -295,8 +300,9 @@ def test_retry_backoff_grows_and_stays_short():
 
 
 def test_a_reminder_whose_dispatch_was_lost_is_dispatched_by_a_later_scan(due_in_a1, django_capture_on_commit_callbacks):
-    with mock.patch("cadre_portal.notifications.tasks.dispatch_reminder.delay"):
-        scan_now("fake_due", django_capture_on_commit_callbacks)
+    # The process died after the scan committed: its after-commit dispatch never ran.
+    with at(TODAY), django_capture_on_commit_callbacks(execute=False):
+        services.scan("fake_due")
     assert not Notification.objects.exists()
     with time_machine.travel(datetime(2026, 3, 10, 9, tzinfo=TZ), tick=False), django_capture_on_commit_callbacks(execute=True):
         services.scan("fake_due")
@@ -394,8 +400,8 @@ def test_two_concurrent_scans_create_one_reminder_per_target(fake_kind):
     from cadre_portal.testing import make_personas
 
     personas = make_personas()
-    fake_kind.due[personas.tree.village_a1] = date(2026, 3, 15)
-    fake_kind.due[personas.tree.village_b1] = date(2026, 3, 16)
+    fake_kind.due_dates[personas.tree.village_a1] = date(2026, 3, 15)
+    fake_kind.due_dates[personas.tree.village_b1] = date(2026, 3, 16)
     ReminderSetting.for_kind(fake_kind)
     barrier = threading.Barrier(2)
     errors, results = [], []
@@ -410,7 +416,7 @@ def test_two_concurrent_scans_create_one_reminder_per_target(fake_kind):
             connection.close()
 
     threads = [threading.Thread(target=run) for _ in range(2)]
-    with mock.patch("cadre_portal.notifications.tasks.dispatch_reminder.delay"):
+    with mock.patch("cadre_portal.notifications.outbox.dispatch_ids"):
         for t in threads:
             t.start()
         for t in threads:
@@ -428,7 +434,7 @@ def test_of_two_concurrent_scans_exactly_one_creates_each_reminder(fake_kind):
     from cadre_portal.testing import make_personas
 
     personas = make_personas()
-    fake_kind.due[personas.tree.village_a1] = date(2026, 3, 15)
+    fake_kind.due_dates[personas.tree.village_a1] = date(2026, 3, 15)
     ReminderSetting.for_kind(fake_kind)
     barrier = threading.Barrier(2)
     results = []
@@ -441,7 +447,7 @@ def test_of_two_concurrent_scans_exactly_one_creates_each_reminder(fake_kind):
             connection.close()
 
     threads = [threading.Thread(target=run) for _ in range(2)]
-    with mock.patch("cadre_portal.notifications.tasks.dispatch_reminder.delay"):
+    with mock.patch("cadre_portal.notifications.outbox.dispatch_ids"):
         for t in threads:
             t.start()
         for t in threads:
@@ -477,11 +483,12 @@ def test_a_kind_added_later_gets_its_setting_and_beat_task_from_migrate(db):
     class RetentionInterviewDue(ReminderKind):
         key = "retention_interview_due"
         label = "谈心谈话即将到期"
+        target_model = "cadre_portal.Region"
         default_lead_days = 14
         default_notify_township_officers = False
         default_notify_county_staff = True
 
-        def due_items(self, *, today, until, setting):
+        def due(self, *, today, until, setting):
             return []
 
     registry.register(RetentionInterviewDue)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from cadre_portal.models import AuditEvent
+from cadre_portal.notifications import services
 from cadre_portal.notifications.models import Notification, Reminder
 
 
@@ -153,14 +154,15 @@ def test_the_reminders_page_lists_sent_reminders(personas, login, fake_kind):
     village = personas.tree.village_a1
     Reminder.objects.create(kind="fake_due", target_type=ContentType.objects.get_for_model(village), target_id=village.pk,
                             period="2026-03-15", region=village, title="茅井村的提醒", remind_on=date(2026, 3, 8))
-    response = login(personas.county_staff).get(reverse("notifications:reminders"))
+    response = login(personas.county_staff).get(reverse("notifications:reminders"), {"tab": "sent"})
     assert "茅井村的提醒" in response.content.decode()
 
 
 def test_the_reminders_page_lists_upcoming_reminders(personas, login, fake_kind):
     from django.utils import timezone
 
-    fake_kind.due[personas.tree.village_a1] = timezone.localdate() + __import__("datetime").timedelta(days=20)
+    fake_kind.due_dates[personas.tree.village_a1] = timezone.localdate() + __import__("datetime").timedelta(days=20)
+    services.scan("fake_due")  # the daily scan plans what is coming
     response = login(personas.county_staff).get(reverse("notifications:reminders"))
     assert "茅井村：事项将于" in response.content.decode()
 
@@ -168,7 +170,7 @@ def test_the_reminders_page_lists_upcoming_reminders(personas, login, fake_kind)
 def test_county_staff_can_trigger_a_scan(personas, login, fake_kind, django_capture_on_commit_callbacks):
     from django.utils import timezone
 
-    fake_kind.due[personas.tree.village_a1] = timezone.localdate() + __import__("datetime").timedelta(days=2)
+    fake_kind.due_dates[personas.tree.village_a1] = timezone.localdate() + __import__("datetime").timedelta(days=2)
     with django_capture_on_commit_callbacks(execute=True):
         login(personas.county_staff).post(reverse("notifications:trigger_scan"), {"kind": "fake_due"})
     assert Notification.objects.filter(recipient=personas.officer_a).count() == 1
@@ -189,7 +191,7 @@ def test_only_county_staff_and_admins_can_trigger_a_scan(personas, login, person
 def test_the_leader_sees_the_page_without_the_scan_button(personas, login):
     response = login(personas.leader).get(reverse("notifications:reminders"))
     html = response.content.decode()
-    assert response.status_code == 200 and 'data-testid="sent"' in html and 'data-testid="upcoming"' in html
+    assert response.status_code == 200 and 'data-testid="tab-sent"' in html and 'data-testid="upcoming"' in html
     assert 'data-testid="scan-now"' not in html
 
 

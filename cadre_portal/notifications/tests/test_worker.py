@@ -110,7 +110,7 @@ def test_beat_and_a_worker_deliver_a_reminder_end_to_end(redis_broker, fake_kind
     personas = make_personas()
     personas.officer_a.email = "officer-a@example.org"
     personas.officer_a.save()
-    fake_kind.due[personas.tree.village_a1] = timezone.localdate() + timedelta(days=3)
+    fake_kind.due_dates[personas.tree.village_a1] = timezone.localdate() + timedelta(days=3)
     mail.outbox = []
 
     signals.task_postrun.connect(_close_db_after_task, weak=False)
