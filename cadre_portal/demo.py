@@ -26,6 +26,10 @@ DEMO_USERS = [
     ("tiancheng", Role.TOWNSHIP_OFFICER, "刘晓燕", "天城镇党委组织委员", "421223100", ""),
     ("shaping", Role.TOWNSHIP_OFFICER, "张国强", "沙坪镇党委组织委员", "421223101", ""),
     ("jiaoyu", Role.DOMAIN_OFFICER, "周敏", "县教育局人事股股长", DEMO_COUNTY, Domain.EDUCATION),
+    ("weijian", Role.DOMAIN_OFFICER, "吴海燕", "县卫健局人事股股长", DEMO_COUNTY, Domain.MEDICAL),
+    ("nongye", Role.DOMAIN_OFFICER, "黄建国", "县农业农村局科教股股长", DEMO_COUNTY, Domain.AGRICULTURE),
+    ("jingxin", Role.DOMAIN_OFFICER, "孙立新", "县经信局企业服务股股长", DEMO_COUNTY, Domain.INDUSTRY),
+    ("wenlv", Role.DOMAIN_OFFICER, "邓雪梅", "县文旅局人事股股长", DEMO_COUNTY, Domain.CULTURE),
     ("fagaiju", Role.UNIT_CONTACT, "赵明", "县发改局办公室主任（干部联络员）", "", ""),
     ("tczhengfu", Role.UNIT_CONTACT, "孙丽", "天城镇党政办主任（干部联络员）", "", ""),
 ]

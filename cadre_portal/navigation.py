@@ -2,7 +2,8 @@
 
 Each app registers its menu entries and home panels in its ``AppConfig.ready``,
 so the shared shell does not import the apps. A role list of ``None`` means
-every role.
+every role; ``when(user)``, if given, narrows a menu entry further (e.g. to the
+domain officers of one talent domain).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class MenuItem:
     roles: tuple[str, ...] | None = None
     order: int = 100
     section: str = ""
+    when: Callable | None = None
 
 
 @dataclass
@@ -39,10 +41,11 @@ _MENU: list[MenuItem] = []
 _PANELS: list[HomePanel] = []
 
 
-def register_menu(label: str, url_name: str, *, icon: str = "", roles=None, order: int = 100, section: str = "") -> None:
+def register_menu(label: str, url_name: str, *, icon: str = "", roles=None, order: int = 100, section: str = "",
+                  when: Callable | None = None) -> None:
     if any(item.url_name == url_name for item in _MENU):
         return
-    _MENU.append(MenuItem(label, url_name, icon, tuple(roles) if roles else None, order, section))
+    _MENU.append(MenuItem(label, url_name, icon, tuple(roles) if roles else None, order, section, when))
 
 
 def register_home_panel(key: str, template: str, render: Callable, *, roles=None, order: int = 100) -> None:
@@ -61,7 +64,7 @@ def menu_for(user) -> list[dict]:
     """Sections with their entries, in order, for the user's role."""
     sections: dict[str, list[dict]] = {}
     for item in sorted(_MENU, key=lambda i: i.order):
-        if not _allowed(item.roles, user):
+        if not _allowed(item.roles, user) or (item.when is not None and not item.when(user)):
             continue
         try:
             url = reverse(item.url_name)

@@ -41,7 +41,7 @@ class DetailField:
 
     key: str
     label: str
-    kind: str = "text"  # text | choice | code | bool | int
+    kind: str = "text"  # text | choice | code | bool | int | date (stored as an ISO date string)
     choices: tuple[tuple[str, str], ...] = ()  # for ``choice``
     code_table: str = ""  # for ``code`` (a CodeItem table an administrator extends)
     required: bool = False
@@ -51,6 +51,8 @@ class DetailField:
     help_text: str = ""
     list_column: bool = False
     list_filter: bool = False
+    # The list filter's label when it differs from the field's (a date filtered as 已入选/未入选).
+    filter_label: str = ""
 
     def choice_pairs(self) -> list[tuple[str, str]]:
         if self.kind == "choice":
@@ -76,6 +78,21 @@ class DetailField:
             if text in NO:
                 return None
             raise ValidationError(f"{self.label}请填写“是”或“否”。")
+        if self.kind == "date":
+            from datetime import date as date_type
+
+            if isinstance(value, date_type):
+                day = value
+            else:
+                from cadre_portal.excel.columns import CellError, parse_date
+
+                try:
+                    day = parse_date(str(value).strip())
+                except CellError as exc:
+                    raise ValidationError(f"{self.label}：{exc}") from None
+            if day > date_type.today():
+                raise ValidationError(f"{self.label}不能晚于今天。")
+            return day.isoformat()
         if self.kind == "int":
             try:
                 number = int(str(value).strip())
@@ -102,6 +119,8 @@ class DetailField:
             return ""
         if self.kind == "bool":
             return "是" if value else ""
+        if self.kind == "date":
+            return str(value).replace("-", ".")
         if self.kind in ("choice", "code"):
             labels = choices if choices is not None else dict(self.choice_pairs())
             return labels.get(value, str(value))
@@ -250,8 +269,9 @@ register(TalentDomain(
         DetailField("posting", "县管乡用/乡管村用", "choice",
                     choices=(("county_to_township", "县管乡用"), ("township_to_village", "乡管村用")),
                     list_column=True, list_filter=True),
-        DetailField("management_talent", "县乡两级医疗卫生管理人才", "bool", list_filter=True,
-                    help_text="经公开选拔培育的县乡两级医疗卫生管理人才"),
+        DetailField("management_selected_on", "入选县乡两级医疗卫生管理人才日期", "date", list_filter=True,
+                    filter_label="县乡两级医疗卫生管理人才",
+                    help_text="经公开选拔培育为县乡两级医疗卫生管理人才的，填写入选日期"),
         DetailField("key_talent", "名优医技人才", "bool", list_filter=True),
         DetailField("discipline_leader", "医学学科带头人", "bool", list_filter=True),
     ),

@@ -81,8 +81,11 @@ class TalentFilter(PortalFilterSet):
     @staticmethod
     def _detail_filter(item):
         if item.kind == "bool":
-            return django_filters.ChoiceFilter(label=item.label, choices=[("1", "是")], empty_label="不限",
+            return django_filters.ChoiceFilter(label=item.filter_label or item.label, choices=[("1", "是")], empty_label="不限",
                                                method=_detail_method(item))
+        if item.kind == "date":
+            return django_filters.ChoiceFilter(label=item.filter_label or item.label, choices=[("1", "已入选"), ("0", "未入选")],
+                                               empty_label="不限", method=_detail_method(item))
         return django_filters.ChoiceFilter(label=item.label, choices=item.choice_pairs(), empty_label="全部",
                                            method=_detail_method(item))
 
@@ -107,6 +110,9 @@ def _detail_method(item):
     def method(qs, name, value):
         if not value:
             return qs
+        if item.kind == "date":
+            has = Q(details__has_key=item.key)
+            return qs.filter(has if value == "1" else ~has)
         return qs.filter(**{f"details__{item.key}": True if item.kind == "bool" else value})
 
     return method

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from cadre_portal import codes
@@ -126,6 +127,9 @@ class PlanLine(models.Model):
     def __str__(self) -> str:
         return f"{self.plan.year}年 {self.category.name}·{self.channel.name}（计划 {self.planned} 人）"
 
+    def get_absolute_url(self) -> str:
+        return reverse("talents:plan_line", args=[self.pk])
+
 
 # --- talents ------------------------------------------------------------------------------------
 
@@ -203,6 +207,9 @@ class Talent(PersonFields):
                 violation_error_message="招引人才须填写招引渠道和招引日期。",
             ),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("talents:detail", args=[self.pk])
 
     @property
     def tag_list(self) -> list[str]:
@@ -345,6 +352,9 @@ class Platform(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("talents:platform_detail", args=[self.pk])
+
 
 class Membership(models.Model):
     """A talent's membership of a platform."""
@@ -457,6 +467,9 @@ class ArtsOrganization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("talents:org_detail", args=[self.pk])
 
 
 class OrgActivity(models.Model):

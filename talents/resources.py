@@ -177,6 +177,7 @@ class DetailColumn(Column):
                          width=max(12, len(item.label) * 2 + 2), **kw)
         self.item = item
         self.memoize = item.kind in ("choice", "code", "bool")
+        self.text_format = item.kind == "date"
 
     def empty_value(self):
         return None
@@ -184,6 +185,10 @@ class DetailColumn(Column):
     def parse(self, raw, ctx):
         if self.item.kind == "int" and isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
+        if self.item.kind == "date":
+            from cadre_portal.excel.columns import parse_date
+
+            raw = parse_date(raw)
         try:
             return self.item.clean(clean_text(raw) if not isinstance(raw, bool) else raw, choices=self._pairs(ctx))
         except ValidationError as exc:
@@ -205,6 +210,8 @@ class DetailColumn(Column):
             return "是" if value else None
         if self.item.kind == "int":
             return int(value)
+        if self.item.kind == "date":
+            return date.fromisoformat(value)
         return self.item.display(value, choices=dict(self._pairs(ctx) or ()))
 
     def dropdown(self, ctx):
@@ -729,6 +736,12 @@ class PlatformResource(ExcelResource):
             raise CommitConflict("文件中有平台在预览之后已由他人录入，请重新上传文件并预览。") from None
         saved = {(p.domain, p.name): p for p in Platform.objects.filter(domain__in={p.domain for p in platforms},
                                                                           name__in=[p.name for p in platforms])}
+        from talents.models import PlatformStatusChange
+
+        bulk_create_with_history(
+            [PlatformStatusChange(platform=p, from_status="", to_status=p.status, on=p.established_on or date.today(),
+                                  reason="Excel导入", by=self.user) for p in saved.values()],
+            PlatformStatusChange, default_user=self.user)
         self._members(rows, saved)
         return len(platforms)
 

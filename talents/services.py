@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractYear
 
 from cadre_portal.models import Domain, Region
 from cadre_portal.scope import region_in_scope
@@ -232,6 +233,11 @@ def save_platform(*, platform: Platform, served_units=None, changed=None, by) ->
             platform.save()
     except IntegrityError:
         raise WorkflowError("本领域已有同名平台。") from None
+    if new:
+        from talents.models import PlatformStatusChange
+
+        PlatformStatusChange.objects.create(platform=platform, from_status="", to_status=platform.status,
+                                            on=platform.established_on or date.today(), reason="录入平台", by=by)
     if served_units is not None:
         platform.served_units.set(served_units)
     if platform.leader_id:
@@ -450,3 +456,32 @@ def add_activity(*, organization_pk: int, activity: OrgActivity, by) -> OrgActiv
     activity._history_user = by
     activity.save()
     return activity
+
+
+def plan_years(user, domain: str) -> list[dict]:
+    """Per plan year of a domain (newest first): planned total, recruited against the plan,
+    and recruited that year in all. Three aggregate queries whatever the number of years."""
+    planned = dict(
+        PlanLine.objects.visible_to(user).filter(plan__domain=domain).order_by().values("plan__year")
+        .annotate(n=Sum("planned")).values_list("plan__year", "n")
+    )
+    talents = Talent.objects.visible_to(user).filter(domain=domain, origin=Talent.Origin.RECRUITED, recruited_on__isnull=False)
+    in_plan = dict(
+        talents.filter(plan_line__isnull=False).order_by().values("plan_line__plan__year").annotate(n=Count("pk"))
+        .values_list("plan_line__plan__year", "n")
+    )
+    recruited = dict(
+        talents.annotate(y=ExtractYear("recruited_on")).order_by().values("y").annotate(n=Count("pk")).values_list("y", "n")
+    )
+    rows = []
+    for year in sorted(set(planned) | set(in_plan), reverse=True):
+        p, a = planned.get(year, 0) or 0, in_plan.get(year, 0)
+        rows.append({"year": year, "planned": p, "actual": a, "recruited": recruited.get(year, 0),
+                     "rate": round(a * 100 / p) if p else None})
+    return rows
+
+
+def recruited_outside_plan(user, domain: str, year: int) -> int:
+    """Talents of the domain recruited in ``year`` without being counted against a plan line."""
+    return (Talent.objects.visible_to(user)
+            .filter(domain=domain, origin=Talent.Origin.RECRUITED, recruited_on__year=year, plan_line__isnull=True).count())

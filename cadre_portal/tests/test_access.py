@@ -181,3 +181,65 @@ def test_the_units_own_contact_opens_its_cadre(youth_world, client):
     client.force_login(youth_world.contact_b)
     cadre = Cadre.objects.filter(unit=youth_world.unit_b).first()
     assert client.get(reverse("youth_cadres:cadre_detail", args=[cadre.pk])).status_code == 200
+
+
+# --- talents: every object URL of the app, for every role -------------------------------------------
+
+TALENT_PERSONAS = ["officer_a", "officer_b", "county_staff", "leader", "domain_officer", "medical_officer",
+                   "agriculture_officer", "industry_officer", "culture_officer", "admin", "unit_contact"]
+
+
+def _talent_route_models():
+    from talents.models import ArtsOrganization, Membership, PlanLine, Platform, RecruitmentPlan, Talent
+
+    models_by_prefix = [("talents:platform", Platform), ("talents:member_add", Platform), ("talents:member_end", Membership),
+                        ("talents:plan_line", PlanLine), ("talents:plan", RecruitmentPlan), ("talents:org", ArtsOrganization),
+                        ("talents:activity", ArtsOrganization), ("talents:", Talent)]
+    routes = {}
+    for route in object_routes():
+        if route.name.startswith("talents:"):
+            routes[route.name] = (route, next(m for prefix, m in models_by_prefix if route.name.startswith(prefix)))
+    return routes
+
+
+@pytest.fixture
+def talents_world(personas, unit_contacts):
+    from talents.tests import figures_world
+
+    figures_world.build(personas)
+    personas.unit_contact = unit_contacts.contact_b  # a unit in 天城镇: sees nothing of the talents app
+    return personas
+
+
+@pytest.mark.parametrize("persona", TALENT_PERSONAS)
+def test_every_talents_object_url_answers_by_scope_for_every_role(talents_world, client, persona):
+    """An object outside the role's scope (another domain, another township) is a 404 on every
+    talents object URL, GET and POST; one inside it is never a 404 (a read-only role gets a
+    page or a 403, never a 500)."""
+    user = getattr(talents_world, persona)
+    client.force_login(user)
+    routes = _talent_route_models()
+    assert len(routes) >= 15, sorted(routes)
+    failures = []
+    for name, (route, model) in routes.items():
+        visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
+        every = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        sample = [pk for pk in every if pk in visible][:3] + [pk for pk in every if pk not in visible][:3]
+        for pk in sample:
+            url = _reverse(route, int_value=pk, str_value="x")
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if pk in visible and status in (404, 500):
+                    failures.append(f"{persona} {method.upper()} {url} (in scope) -> {status}")
+                elif pk not in visible and status not in (404, 405):
+                    failures.append(f"{persona} {method.upper()} {url} (out of scope) -> {status}")
+    assert not failures, "\n".join(failures[:30])
+
+
+def test_the_talents_sweep_sees_objects_in_and_out_of_every_domain_officers_scope(talents_world):
+    from talents.models import Talent
+
+    for persona in ("domain_officer", "medical_officer", "agriculture_officer", "industry_officer", "culture_officer"):
+        user = getattr(talents_world, persona)
+        mine = Talent.objects.visible_to(user).count()
+        assert 0 < mine < Talent.objects.count(), persona

@@ -38,12 +38,15 @@ def channel(name: str = "专项招引") -> CodeItem:
     return CodeItem.objects.get(table=codes.CHANNEL_TABLE, name=name)
 
 
-def talent(personas, domain: str = "education", *, region: Region | None = None, unit_obj: Unit | None = None,
+_DEFAULT = object()
+
+
+def talent(personas, domain: str = "education", *, region: Region | None = None, unit_obj=_DEFAULT,
            name: str | None = None, **fields) -> Talent:
     """A talent of ``domain`` entered by that domain's officer; ``region`` (default the
-    county) is where their unit lies."""
+    county) is where their unit lies, or where they work with ``unit_obj=None``."""
     region = region or personas.tree.county
-    unit_obj = unit_obj if unit_obj is not None else unit(domain, region)
+    unit_obj = unit(domain, region) if unit_obj is _DEFAULT else unit_obj
     values = {
         "name": name or f"人才{han_number(next(_seq))}",
         "id_number": make_id_number(date(1988, 3, 4)),
@@ -61,7 +64,7 @@ def talent(personas, domain: str = "education", *, region: Region | None = None,
 def recruited(personas, domain: str = "medical", *, on: date | None = None, channel_name: str = "专项招引",
               plan_line=None, **fields) -> Talent:
     return talent(personas, domain, origin=Talent.Origin.RECRUITED, channel=channel(channel_name),
-                  recruited_on=on or date(date.today().year, 1, 15), plan_line=plan_line, **fields)
+                  recruited_on=on or min(date.today(), date(date.today().year, 1, 15)), plan_line=plan_line, **fields)
 
 
 def plan(personas, domain: str = "medical", year: int | None = None, lines=None) -> RecruitmentPlan:

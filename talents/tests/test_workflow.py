@@ -87,7 +87,7 @@ def test_a_platform_is_dissolved_with_a_reason(personas):
     p = b.platform(personas, "medical", "doctor_studio", established_on=date(2020, 1, 1))
     workflow.change_platform_status(platform_pk=p.pk, action="dissolve", on=TODAY, reason="领衔人退休", by=personas.medical_officer)
     p.refresh_from_db()
-    assert p.status == "dissolved" and p.status_changes.get().reason == "领衔人退休"
+    assert p.status == "dissolved" and p.status_changes.last().reason == "领衔人退休"
 
 
 def test_a_platform_cannot_change_before_it_was_established(personas):
