@@ -67,7 +67,12 @@ class People:
 
 
 def _unit(name, kind, region, domain, order=0) -> Unit:
+    """The demo unit, reusing one another demo created (the young-cadre bank's hospitals and
+    schools): a hospital is a medical unit, so a unit without a domain gets this one."""
     unit, _ = Unit.objects.get_or_create(region=region, name=name, defaults={"kind": kind, "domain": domain, "sort_order": order})
+    if not unit.domain:
+        unit.domain = domain
+        unit.save(update_fields=["domain"])
     return unit
 
 
@@ -103,7 +108,8 @@ def _units(county, townships, rng) -> dict[str, list[Unit]]:
         units["culture"].append(_unit(name, kind, county, Domain.CULTURE))
     for t in towns[:8]:
         units["culture"].append(_unit(f"{t.name}综合文化站", I, t, Domain.CULTURE))
-    return units
+    # A unit another demo created for another domain is not this domain's.
+    return {domain: [u for u in found if u.domain == domain] for domain, found in units.items()}
 
 
 # Per domain: (category code, how many, share recruited, posts, titles)
@@ -168,9 +174,13 @@ def _details(domain, code, rng, today, units) -> tuple[dict, Unit | None]:
             d["discipline_leader"] = True
         return d, served
     if domain == Domain.AGRICULTURE:
-        d = {"industry": rng.choice(["01", "02", "02", "03", "04"])}
+        industry = rng.choice(["01", "02", "02", "03", "04"])
+        d = {"industry": industry}
         if code in ("A01", "A02", "A03", "A04", "A05"):
-            d["business_scale"] = rng.choice(["茶园 300 亩", "楠竹林 1200 亩", "中药材基地 500 亩", "年出栏生猪 3000 头", "油茶 800 亩", "网店年销售额 200 万元"])
+            d["business_scale"] = {
+                "01": f"楠竹林 {rng.randint(3, 30) * 100} 亩", "02": f"茶园 {rng.randint(2, 15) * 50} 亩",
+                "03": f"中药材基地 {rng.randint(2, 20) * 50} 亩", "04": f"年出栏生猪 {rng.randint(5, 60) * 100} 头",
+            }[industry] if code != "A05" else f"网店年销售额 {rng.randint(5, 80) * 10} 万元"
             d["households"] = rng.randint(10, 260)
         if rng.random() < 0.15:
             d["in_village_committee"] = True

@@ -70,6 +70,13 @@ def _regions(user):
     return Region.objects.visible_to(user).filter(level__gte=Region.Level.COUNTY).select_related("parent").order_by("path")
 
 
+class TalentChoiceField(forms.ModelChoiceField):
+    """A talent by name and workplace (two people may share a name)."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.unit_name or '无单位'}）"
+
+
 class PlanLineChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.plan.year}年 · {obj.category.name} · {obj.channel.name}（计划 {obj.planned} 人）"
@@ -247,7 +254,7 @@ class SupportForm(forms.ModelForm):
 
 class PlatformForm(forms.ModelForm):
     host_unit = UnitChoiceField(label="依托单位", queryset=Unit.objects.none())
-    leader = forms.ModelChoiceField(label="领衔人", queryset=Talent.objects.none(), required=False,
+    leader = TalentChoiceField(label="领衔人", queryset=Talent.objects.none(), required=False,
                                     help_text="本领域人才库中的人才；保存后自动成为平台成员（领衔人）。")
     served_units = forms.ModelMultipleChoiceField(label="服务的企业或单位", queryset=Unit.objects.none(), required=False,
                                                   widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -264,7 +271,8 @@ class PlatformForm(forms.ModelForm):
         self.instance.domain = domain
         self.fields["kind"].choices = [("", BLANK), *domains.platform_kind_choices(domain)]
         self.fields["host_unit"].queryset = _units(user, domain)
-        self.fields["leader"].queryset = Talent.objects.visible_to(user).filter(domain=domain).order_by("name_pinyin", "pk")
+        self.fields["leader"].queryset = (Talent.objects.visible_to(user).filter(domain=domain, status=Talent.Status.ON_POST)
+                                          .select_related("unit").order_by("name_pinyin", "pk"))
         self.fields["served_units"].queryset = Unit.objects.visible_to(user).select_related("region").order_by("region__path", "name")
         if self.instance.pk:
             self.fields["served_units"].initial = list(self.instance.served_units.values_list("pk", flat=True))
@@ -285,7 +293,7 @@ class PlatformForm(forms.ModelForm):
 
 
 class MemberForm(forms.Form):
-    talent = forms.ModelChoiceField(label="人才", queryset=Talent.objects.none(), empty_label="请选择本领域人才")
+    talent = TalentChoiceField(label="人才", queryset=Talent.objects.none(), empty_label="请选择本领域人才")
     role = forms.ChoiceField(label="角色", choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
     joined_on = forms.DateField(label="加入日期", widget=DATE, required=False, initial=date.today)
     note = forms.CharField(label="备注", required=False, max_length=200)
@@ -295,7 +303,8 @@ class MemberForm(forms.Form):
         current = platform.memberships.filter(left_on__isnull=True).values("talent_id")
         # Only this domain's talents are offered; a forged id of another domain is "not a valid choice".
         self.fields["talent"].queryset = (
-            Talent.objects.visible_to(user).filter(domain=platform.domain).exclude(pk__in=current).order_by("name_pinyin", "pk")
+            Talent.objects.visible_to(user).filter(domain=platform.domain, status=Talent.Status.ON_POST).exclude(pk__in=current)
+            .select_related("unit").order_by("name_pinyin", "pk")
         )
         self.fields["talent"].error_messages["invalid_choice"] = f"请选择{platform.get_domain_display()}领域人才库中的人才（平台成员须为本领域人才）。"
         self.helper = _helper(self, Layout(Row(

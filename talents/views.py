@@ -189,7 +189,14 @@ def overview(request):
     """Five-domain overview: counts by domain × category, recruited this year against plan,
     platforms by kind and level, status — each one aggregate query over the viewer's scope."""
     year = date.today().year
-    return render(request, "talents/overview.html", {"data": overview_data.build(request.user, year), "year": year})
+    data = overview_data.build(request.user, year)
+    if request.user.is_township_officer:
+        data["chart"]["planned"] = None
+    return render(request, "talents/overview.html", {
+        "data": data, "year": year,
+        # Plans are county-level: a township officer sees none, so the plan columns would only read "none".
+        "show_plans": not request.user.is_township_officer,
+    })
 
 
 # --- platforms -------------------------------------------------------------------------------------

@@ -70,17 +70,16 @@
   if (chartBox && chartData && window.echarts) {
     var d = JSON.parse(chartData.textContent);
     var chart = window.echarts.init(chartBox);
+    var series = [{ name: "在岗人才", type: "bar", data: d.in_post }];
+    if (d.planned) { series.push({ name: "本年计划", type: "bar", data: d.planned }); }
+    series.push({ name: "本年招引", type: "bar", data: d.recruited });
     chart.setOption({
       tooltip: { trigger: "axis" },
-      legend: { data: ["在岗人才", "本年计划", "本年招引"] },
+      legend: { data: series.map(function (s) { return s.name; }) },
       grid: { left: 40, right: 16, top: 36, bottom: 28 },
       xAxis: { type: "category", data: d.domains },
       yAxis: { type: "value", minInterval: 1 },
-      series: [
-        { name: "在岗人才", type: "bar", data: d.in_post },
-        { name: "本年计划", type: "bar", data: d.planned },
-        { name: "本年招引", type: "bar", data: d.recruited }
-      ]
+      series: series
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
