@@ -109,14 +109,17 @@ class CadreForm(PortalForm, forms.ModelForm):
             "name", "id_number", "sex", "birth_date", "ethnicity", "native_place", "birth_place", "political_status",
             "party_join", "work_start", "health", "phone",
             "unit", "current_post", "post_level", "rank", "level_since",
-            "education", "degree", "fulltime_education", "fulltime_degree", "fulltime_school",
-            "inservice_education", "inservice_degree", "inservice_school", "professional_title", "specialty", "photo",
+            "education", "degree", "fulltime_education", "fulltime_degree", "fulltime_school", "fulltime_degree_school",
+            "inservice_education", "inservice_degree", "inservice_school", "inservice_degree_school",
+            "professional_title", "specialty", "photo",
         ]
         labels = {"education": "最高学历", "degree": "最高学位"}
         help_texts = {
             "sex": "可不填，按身份证号码判断。", "birth_date": "可不填，按身份证号码判断。",
             "current_post": "按任免表写法填写，如“中共崇阳县天城镇委员会副书记”。",
             "photo": "JPG 或 PNG，不超过 5 MB；保存为任免审批表所用的 JPG 照片。",
+            "fulltime_degree_school": "学位授予院校与毕业院校不同时填写（任免审批表中另起一行）。",
+            "inservice_degree_school": "学位授予院校与毕业院校不同时填写（任免审批表中另起一行）。",
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -133,7 +136,9 @@ class CadreForm(PortalForm, forms.ModelForm):
                      Row(*[Column(n, css_class="col-md-4") for n in ("post_level", "rank", "level_since")])),
             Fieldset("学历学位", Row(*[Column(n, css_class="col-md-4") for n in (
                 "education", "degree", "professional_title", "fulltime_education", "fulltime_degree", "fulltime_school",
-                "inservice_education", "inservice_degree", "inservice_school")]), "specialty"),
+                "inservice_education", "inservice_degree", "inservice_school")]),
+                Row(Column("fulltime_degree_school", css_class="col-md-6"), Column("inservice_degree_school", css_class="col-md-6")),
+                "specialty"),
             Fieldset("标签和照片", "tag_choices", "photo"),
         )
         self.setup()

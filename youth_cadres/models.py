@@ -113,9 +113,12 @@ class Cadre(PersonFields):
     fulltime_education = models.CharField("全日制教育学历", max_length=4, choices=codes.EDUCATION, blank=True)
     fulltime_degree = models.CharField("全日制教育学位", max_length=4, choices=codes.DEGREE, blank=True)
     fulltime_school = models.CharField("全日制教育毕业院校系及专业", max_length=200, blank=True)
+    # The 任免审批表 names the school of the degree too, when it differs (学位授予院校).
+    fulltime_degree_school = models.CharField("全日制教育学位授予院校系及专业", max_length=200, blank=True)
     inservice_education = models.CharField("在职教育学历", max_length=4, choices=codes.EDUCATION, blank=True)
     inservice_degree = models.CharField("在职教育学位", max_length=4, choices=codes.DEGREE, blank=True)
     inservice_school = models.CharField("在职教育毕业院校系及专业", max_length=200, blank=True)
+    inservice_degree_school = models.CharField("在职教育学位授予院校系及专业", max_length=200, blank=True)
     specialty = models.CharField("熟悉专业有何专长", max_length=200, blank=True)
     professional_title = models.CharField("专业技术职务", max_length=64, blank=True)
     birth_place = models.CharField("出生地", max_length=64, blank=True)
