@@ -303,3 +303,86 @@ def differences(old: FormData, new: FormData, names=PERSON_FIELDS) -> list[dict]
         if before != after:
             changes.append({"field": name, "label": LABELS[name], "old": before, "new": after})
     return changes
+
+
+# --- 奖惩情况 and 年度考核结果 as records -------------------------------------------------------------
+
+NONE_WORDS = {"无", "无。", "暂无", "没有", "无奖惩", "无奖惩情况"}
+_REWARD_LINE = re.compile(
+    r"^\s*(?P<date>\d{4}\s*(?:[.．。/\-年]\s*\d{1,2}\s*月?|\d{2}))(?:\s*[.．/\-]?\s*\d{1,2}\s*日?)?\s*[，,、：:]?\s*(?P<text>.+)$"
+)
+
+
+@dataclass
+class RewardLine:
+    date: date
+    text: str
+
+    def render(self) -> str:
+        return f"{ym(self.date)} {self.text}"
+
+
+def render_rewards(lines: list[RewardLine]) -> str:
+    return "\n".join(line.render() for line in lines)
+
+
+def parse_rewards(text: str | None) -> list[RewardLine]:
+    """奖惩情况 lines ``2019.12 被评为优秀共产党员`` (or ``2019年12月…``); ``无`` is none.
+    A line without its year and month is refused naming the line: the record needs its date."""
+    text = (text or "").strip()
+    if not text or text in NONE_WORDS:
+        return []
+    result = []
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        m = _REWARD_LINE.match(line)
+        if not m:
+            if result and not re.match(r"^\d{4}", line):
+                result[-1].text = f"{result[-1].text}{line}"  # a wrapped line
+                continue
+            raise FormValueError(f"奖惩情况第 {number} 行“{line[:20]}”没有年月（应写成“2019.12 被评为……”）。")
+        when = parse_month(_split_month_text(m.group("date")), label=f"奖惩情况第 {number} 行的时间")
+        result.append(RewardLine(when, m.group("text").strip()))
+    return result
+
+
+ASSESSMENT_RESULTS = ["基本称职", "不称职", "称职", "优秀", "基本合格", "不合格", "合格", "不定等次", "不进行考核"]
+_YEAR_RANGE = re.compile(r"(\d{4})\s*(?:年度?)?\s*(?:-|－|—|–|~|～|至)\s*(\d{4})\s*年")
+_YEAR = re.compile(r"(\d{4})\s*年")
+
+
+def render_assessments(results: dict[int, str]) -> str:
+    """``2021年度考核优秀；2022年度考核称职。`` from {year: conclusion}."""
+    if not results:
+        return ""
+    return "；".join(f"{year}年度考核{results[year]}" for year in sorted(results)) + "。"
+
+
+def parse_assessments(text: str | None) -> dict[int, str]:
+    """{year: conclusion} from the form's 年度考核结果, written year by year
+    (``2021年度考核优秀；2022年度考核称职``), for several years at once
+    (``2021年、2022年年度考核均为称职``, ``2021—2023年度考核均为称职``). Raises
+    FormValueError when a clause names years without a conclusion, or none at all."""
+    text = (text or "").strip()
+    if not text or text in NONE_WORDS:
+        return {}
+    results: dict[int, str] = {}
+    for clause in re.split(r"[；;。\n]", text):
+        if not clause.strip():
+            continue
+        years: list[int] = []
+        for start, end in _YEAR_RANGE.findall(clause):
+            years.extend(range(int(start), int(end) + 1))
+        years.extend(int(y) for y in _YEAR.findall(_YEAR_RANGE.sub("", clause)))
+        found = [(clause.find(word), word) for word in ASSESSMENT_RESULTS if word in clause]
+        if not years:
+            raise FormValueError(f"年度考核结果“{clause.strip()[:30]}”没有写明年度（应写成“2021年度考核称职”）。")
+        if not found:
+            raise FormValueError(f"年度考核结果“{clause.strip()[:30]}”没有写明考核结论（优秀、称职、基本称职、不称职等）。")
+        # "基本称职" contains "称职": the earliest, longest word is the conclusion.
+        conclusion = min(found, key=lambda item: (item[0], -len(item[1])))[1]
+        for year in years:
+            results[year] = conclusion
+    return results

@@ -177,6 +177,9 @@ class LrmxRead:
     form: FormData
     notes: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # The FormData fields whose elements the file has: an import changes only these
+    # (a missing optional element is "not said", never "erase").
+    present: set[str] = field(default_factory=set)
 
 
 def _size(n: int) -> str:
@@ -295,6 +298,7 @@ def read(data: bytes, *, require_id: bool = True) -> LrmxRead:
     form = FormData()
     result = LrmxRead(form=form, notes=notes)
     result.ignored = sorted({_local(c.tag) for c in root if _local(c.tag) not in KNOWN})
+    result.present = {attr for name, attr, _kind in ELEMENTS if name in found}
     for name, attr, kind in ELEMENTS:
         el = found.get(name)
         label = ELEMENT_LABELS.get(name, name)
