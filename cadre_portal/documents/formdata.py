@@ -327,8 +327,9 @@ def render_rewards(lines: list[RewardLine]) -> str:
 
 
 def parse_rewards(text: str | None) -> list[RewardLine]:
-    """奖惩情况 lines ``2019.12 被评为优秀共产党员`` (or ``2019年12月…``); ``无`` is none.
-    A line without its year and month is refused naming the line: the record needs its date."""
+    """奖惩情况 lines ``2019.12 被评为优秀共产党员`` (or ``2019年12月…``); ``无`` is none; an
+    indented line continues the one above. Any other line without its year and month is
+    refused naming the line: the record needs its date."""
     text = (text or "").strip()
     if not text or text in NONE_WORDS:
         return []
@@ -339,8 +340,8 @@ def parse_rewards(text: str | None) -> list[RewardLine]:
             continue
         m = _REWARD_LINE.match(line)
         if not m:
-            if result and not re.match(r"^\d{4}", line):
-                result[-1].text = f"{result[-1].text}{line}"  # a wrapped line
+            if result and raw[:1] in (" ", "\t", "\u3000"):
+                result[-1].text = f"{result[-1].text}{line}"  # an indented, wrapped line
                 continue
             raise FormValueError(f"奖惩情况第 {number} 行“{line[:20]}”没有年月（应写成“2019.12 被评为……”）。")
         when = parse_month(_split_month_text(m.group("date")), label=f"奖惩情况第 {number} 行的时间")

@@ -9,9 +9,10 @@ from cadre_portal.documents.registry import FormOptions
 
 
 class MonthField(forms.CharField):
-    """A month typed as ``2024-05`` (the browser's month picker), ``2024.05`` or ``202405``."""
+    """A month typed as ``2024.05``, ``202405``, ``2024-05`` or ``2024年5月``. A text box,
+    not the browser's month picker, whose labels follow the browser's language."""
 
-    widget = forms.TextInput(attrs={"type": "month", "class": "rmb-input"})
+    widget = forms.TextInput(attrs={"class": "rmb-input", "size": 8, "placeholder": "如 2024.06", "inputmode": "numeric"})
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cadre_portal.documents import registry, services
 from cadre_portal.documents import sheet as sheet_layout
+from cadre_portal.documents.formdata import ym
 from cadre_portal.documents.forms import FormOptionsForm
 from cadre_portal.excel.models import ImportJob
 
@@ -60,7 +61,21 @@ def _one(request, key, pk):
     options_form = FormOptionsForm(data, occasions=occasions)
     options = options_form.options()
     form = services.build_forms(source, [(obj, options.occasion)], options=options, user=request.user)[0]
-    return source, obj, options_form, form
+    return source, obj, _shown(options_form, form, occasions), form
+
+
+def _shown(options_form, form, occasions=()):
+    """The options as used (the defaults filled in), so the toolbar shows what the form says;
+    a bound form with errors is kept as it is so its messages show."""
+    if options_form.errors:
+        return options_form
+    return FormOptionsForm({
+        "occasion": options_form.cleaned_data.get("occasion") or "",
+        "age_date": ym(form.age_date),
+        "filled_on": ym(form.filled_on),
+        "filled_by": form.filled_by,
+        "reporting_unit": form.reporting_unit,
+    }, occasions=occasions)
 
 
 # --- one person ---------------------------------------------------------------------------------

@@ -140,3 +140,28 @@ def test_the_reserves_form_uses_the_bank_record_of_the_same_person(personas, log
     full_cadre(unit, id_number=candidate.id_number, name=candidate.name)
     page = login(personas.county_staff).get(reverse("documents:rmb_print", args=["reserves", candidate.pk])).content.decode()
     assert "华中农业大学公共管理专业" in page and "崇阳县天城镇副镇长" in page
+
+
+def test_the_cadre_page_links_to_the_form_and_its_downloads(personas, login, unit):
+    cadre = full_cadre(unit)
+    page = login(personas.county_staff).get(reverse("youth_cadres:cadre_detail", args=[cadre.pk])).content.decode()
+    assert url("rmb_print", cadre) in page and url("rmb_docx", cadre) in page and url("rmb_lrmx", cadre) in page
+
+
+def test_a_leader_sees_no_lrmx_link_on_the_cadre_page(personas, login, unit):
+    cadre = full_cadre(unit)
+    page = login(personas.leader).get(reverse("youth_cadres:cadre_detail", args=[cadre.pk])).content.decode()
+    assert url("rmb_print", cadre) in page and url("rmb_lrmx", cadre) not in page
+
+
+def test_the_round_page_prints_the_whole_round(personas, login, unit):
+    r, _ = round_with([full_cadre(unit)])
+    page = login(personas.county_staff).get(reverse("youth_cadres:round_detail", args=[r.pk])).content.decode()
+    assert reverse("documents:batch_print", args=["youth", r.pk]) in page
+    assert reverse("documents:batch_docx", args=["youth", r.pk]) in page
+
+
+def test_the_cadre_form_takes_the_degree_schools(personas, login, unit):
+    from youth_cadres.forms import CadreForm
+
+    assert {"fulltime_degree_school", "inservice_degree_school"} <= set(CadreForm.base_fields)

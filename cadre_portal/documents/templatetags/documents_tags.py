@@ -30,3 +30,20 @@ def rmb_buttons(context, key, obj, label="任免审批表"):
         "docx_url": reverse("documents:rmb_docx", args=args),
         "lrmx_url": reverse("documents:rmb_lrmx", args=args) if source.can_export_lrmx(user) else "",
     }
+
+
+@register.inclusion_tag("documents/_rmb_buttons.html", takes_context=True)
+def rmb_batch_buttons(context, key, batch, label="打印任免审批表"):
+    """The forms of every person of a batch (an appointment round) in one file."""
+    user = context["request"].user
+    source = registry.get(key)
+    if source is None or batch in (None, "") or not source.can_print(user):
+        return {"show": False}
+    args = [key, batch]
+    return {
+        "show": True,
+        "label": label,
+        "print_url": reverse("documents:batch_print", args=args),
+        "docx_url": reverse("documents:batch_docx", args=args),
+        "lrmx_url": reverse("documents:batch_lrmx", args=args) if source.can_export_lrmx(user) else "",
+    }

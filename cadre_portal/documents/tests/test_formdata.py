@@ -11,9 +11,13 @@ from cadre_portal.documents.formdata import (
     ResumeLine,
     age_at,
     differences,
+    parse_assessments,
     parse_month,
     parse_resume,
+    parse_rewards,
+    render_assessments,
     render_resume,
+    render_rewards,
 )
 from cadre_portal.documents.testing import sample_form
 
@@ -120,3 +124,54 @@ def test_a_different_photo_is_a_difference():
 def test_the_family_table_is_padded_to_seven_rows_and_holds_ten():
     assert len(FormData(family=[FamilyRow(name="甲")]).family_rows()) == 7
     assert len(FormData(family=[FamilyRow(name=str(i)) for i in range(12)]).family_rows()) == 10
+
+
+# --- 奖惩情况 and 年度考核结果 ---------------------------------------------------------------------
+
+
+def test_reward_lines_are_read_with_their_months():
+    lines = parse_rewards("2019.12 被评为优秀共产党员\n2022年1月，记三等功\n202208 受到诫勉")
+    assert [(l.date, l.text) for l in lines] == [
+        (date(2019, 12, 1), "被评为优秀共产党员"), (date(2022, 1, 1), "记三等功"), (date(2022, 8, 1), "受到诫勉")]
+
+
+def test_none_written_as_wu_is_no_reward():
+    assert parse_rewards("无") == [] and parse_assessments("无") == {}
+
+
+def test_a_reward_line_without_its_month_is_refused_naming_it():
+    with pytest.raises(FormValueError, match="奖惩情况第 2 行“被评为先进”没有年月"):
+        parse_rewards("2019.12 记功\n被评为先进")
+
+
+def test_rewards_render_and_read_back():
+    text = "2019.12 被评为优秀共产党员\n2022.01 记三等功"
+    assert render_rewards(parse_rewards(text)) == text
+
+
+@pytest.mark.parametrize("text", [
+    "2021年度考核称职；2022年度考核称职；2023年度考核称职。",
+    "2021年、2022年、2023年年度考核均为称职。",
+    "2021—2023年度考核均为称职",
+])
+def test_assessments_are_read_year_by_year_however_grouped(text):
+    assert parse_assessments(text) == {2021: "称职", 2022: "称职", 2023: "称职"}
+
+
+def test_basic_competence_is_not_read_as_competence():
+    assert parse_assessments("2022年度考核基本称职；2023年度考核不称职") == {2022: "基本称职", 2023: "不称职"}
+
+
+def test_assessments_without_years_or_conclusions_are_refused():
+    with pytest.raises(FormValueError, match="没有写明年度"):
+        parse_assessments("近三年考核均为称职")
+    with pytest.raises(FormValueError, match="没有写明考核结论"):
+        parse_assessments("2023年度考核良好")
+
+
+def test_assessments_render_one_clause_per_year():
+    assert render_assessments({2023: "优秀", 2021: "称职"}) == "2021年度考核称职；2023年度考核优秀。"
+
+
+def test_an_indented_reward_line_continues_the_one_above():
+    assert [l.text for l in parse_rewards("2019.12 被县委、县政府评为\n        全县优秀共产党员")] == ["被县委、县政府评为全县优秀共产党员"]
