@@ -9,15 +9,17 @@ fixed-layout tables with exact row heights and column widths from
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from docx import Document
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 
 from cadre_portal.documents import layout as L
 from cadre_portal.documents import photos
@@ -104,12 +106,30 @@ def _tiny(paragraph) -> None:
 # --- tables -------------------------------------------------------------------------------------
 
 
-def _table(doc, widths: list[float], heights: list[float]):
-    table = doc.add_table(rows=len(heights), cols=len(widths))
+@dataclass
+class Spec:
+    """One cell of a row: a name to fill it by, how many grid columns it spans, and its
+    part in a vertical merge ("restart" on the first row, "continue" below)."""
+
+    key: str | None = None
+    span: int = 1
+    vmerge: str | None = None
+
+
+def _twips(mm: float) -> str:
+    return str(round(mm / 25.4 * 1440))
+
+
+def _table(doc, widths: list[float], rows: list[tuple[float, list[Spec]]]) -> dict[str, _Cell]:
+    """A fixed-layout table built row by row with its spans written directly (python-docx's
+    ``cell()`` and ``merge()`` rescan the whole grid on every call: ~1 s per form).
+    Returns the named cells."""
+    table = doc.add_table(rows=0, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    props = table._tbl.tblPr
+    tbl = table._tbl
+    props = tbl.tblPr
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     props.append(layout)
@@ -125,23 +145,46 @@ def _table(doc, widths: list[float], heights: list[float]):
     margins = OxmlElement("w:tblCellMar")
     for edge, mm in (("left", 1.2), ("right", 1.2), ("top", 0.3), ("bottom", 0.3)):
         el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:w"), str(round(mm / 25.4 * 1440)))
+        el.set(qn("w:w"), _twips(mm))
         el.set(qn("w:type"), "dxa")
         margins.append(el)
     props.append(margins)
-    grid = table._tbl.tblGrid
-    for col, width in zip(grid.findall(qn("w:gridCol")), widths):
-        col.set(qn("w:w"), str(round(width / 25.4 * 1440)))
-    for row, height in zip(table.rows, heights):
-        row.height = Mm(height)
-        row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
-        for cell, width in zip(row.cells, widths):
-            cell.width = Mm(width)
-    return table
-
-
-def _merge(table, r1, c1, r2, c2):
-    return table.cell(r1, c1).merge(table.cell(r2, c2))
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), _twips(width))
+    cells: dict[str, _Cell] = {}
+    for height, specs in rows:
+        tr = OxmlElement("w:tr")
+        tr_pr = OxmlElement("w:trPr")
+        tr_height = OxmlElement("w:trHeight")
+        tr_height.set(qn("w:val"), _twips(height))
+        tr_height.set(qn("w:hRule"), "exact")
+        tr_pr.append(tr_height)
+        tr.append(tr_pr)
+        col = 0
+        for spec in specs:
+            tc = OxmlElement("w:tc")
+            tc_pr = OxmlElement("w:tcPr")
+            width = OxmlElement("w:tcW")
+            width.set(qn("w:w"), _twips(sum(widths[col:col + spec.span])))
+            width.set(qn("w:type"), "dxa")
+            tc_pr.append(width)
+            if spec.span > 1:
+                span = OxmlElement("w:gridSpan")
+                span.set(qn("w:val"), str(spec.span))
+                tc_pr.append(span)
+            if spec.vmerge:
+                merge = OxmlElement("w:vMerge")
+                if spec.vmerge == "restart":
+                    merge.set(qn("w:val"), "restart")
+                tc_pr.append(merge)
+            tc.append(tc_pr)
+            tc.append(OxmlElement("w:p"))
+            tr.append(tc)
+            if spec.key and spec.vmerge != "continue":
+                cells[spec.key] = _Cell(tc, table)
+            col += spec.span
+        tbl.append(tr)
+    return cells
 
 
 def _put(cell, text: str, *, size: float = 12.0, align=CENTER, valign=MIDDLE, line_pt: float | None = None) -> None:
@@ -205,41 +248,38 @@ def _page_one(doc, sheet: Sheet) -> None:
     run._r.get_or_add_rPr().append(spacing)
 
     rows = L.P1_ROWS
-    heights = [rows["identity"]] * 3 + [rows["title_row"]] + [rows["education"]] * 2 + [rows["post"]] * 3 + [L.RESUME_HEIGHT]
-    t = _table(doc, L.P1_COLUMNS, heights)
-    cell = t.cell
-    # Rows 0-2: identity, with the photo box on the right.
-    for r, items in enumerate([
-        [("姓\u2003名", "name"), ("性\u2003别", "sex"), ("出生年月\n（\u2002岁）", "birth")],
-        [("民\u2003族", "ethnicity"), ("籍\u2003贯", "native_place"), ("出\u2002生\u2002地", "birth_place")],
-        [("入\u2002党\n时\u2002间", "party_join"), ("参加工作\n时\u2003\u2003间", "work_start"), ("健康状况", "health")],
-    ]):
-        for i, (label, key) in enumerate(items):
-            _label(cell(r, 2 * i), label)
-            _value(cell(r, 2 * i + 1), c[key])
-    photo_cell = _merge(t, 0, 6, 3, 6)
-    _photo(photo_cell, form.photo)
-    # Row 3: 专业技术职务 / 熟悉专业有何专长.
-    _label(cell(3, 0), "专业技术\n职\u2003\u2003务")
-    _value(_merge(t, 3, 1, 3, 2), c["professional_title"])
-    _label(cell(3, 3), "熟悉专业\n有何专长")
-    _value(_merge(t, 3, 4, 3, 5), c["specialty"])
-    # Rows 4-5: education.
-    _label(_merge(t, 4, 0, 5, 0), "学\u2002历\n学\u2002位")
-    for r, (label, key) in ((4, ("全日制\n教\u2003育", "fulltime")), (5, ("在\u2003职\n教\u2003育", "inservice"))):
-        _label(cell(r, 1), label)
-        _value(_merge(t, r, 2, r, 3), c[f"{key}_education"])
-        _label(cell(r, 4), "毕业院校\n系及专业")
-        _value(_merge(t, r, 5, r, 6), c[f"{key}_school"], align=LEFT)
-    # Rows 6-8: posts.
-    for r, (label, key) in zip((6, 7, 8), (("现\u2002任\u2002职\u2002务", "current_post"), ("拟\u2002任\u2002职\u2002务", "proposed_post"), ("拟\u2002免\u2002职\u2002务", "proposed_removal"))):
-        _label(_merge(t, r, 0, r, 1), label)
-        _value(_merge(t, r, 2, r, 6), c[key], align=LEFT)
-    # Row 9: 简历.
-    _put(cell(9, 0), "简\n\n\n\n历", size=12)
-    resume_cell = _merge(t, 9, 1, 9, 6)
-    lines = list(sheet.resume.first_page)
-    _resume(resume_cell, lines, sheet.resume.font_pt, continued=sheet.has_continuation)
+    S = Spec
+    t = _table(doc, L.P1_COLUMNS, [
+        (rows["identity"], [S("l_name"), S("name"), S("l_sex"), S("sex"), S("l_birth"), S("birth"), S("photo", vmerge="restart")]),
+        (rows["identity"], [S("l_ethnicity"), S("ethnicity"), S("l_native_place"), S("native_place"), S("l_birth_place"), S("birth_place"), S(vmerge="continue")]),
+        (rows["identity"], [S("l_party_join"), S("party_join"), S("l_work_start"), S("work_start"), S("l_health"), S("health"), S(vmerge="continue")]),
+        (rows["title_row"], [S("l_professional_title"), S("professional_title", 2), S("l_specialty"), S("specialty", 2), S(vmerge="continue")]),
+        (rows["education"], [S("l_education", vmerge="restart"), S("l_fulltime"), S("fulltime_education", 2), S("l_fulltime_school"), S("fulltime_school", 2)]),
+        (rows["education"], [S(vmerge="continue"), S("l_inservice"), S("inservice_education", 2), S("l_inservice_school"), S("inservice_school", 2)]),
+        (rows["post"], [S("l_current_post", 2), S("current_post", 5)]),
+        (rows["post"], [S("l_proposed_post", 2), S("proposed_post", 5)]),
+        (rows["post"], [S("l_proposed_removal", 2), S("proposed_removal", 5)]),
+        (L.RESUME_HEIGHT, [S("l_resume"), S("resume", 6)]),
+    ])
+    labels = {
+        "name": "姓\u2003名", "sex": "性\u2003别", "birth": "出生年月\n（\u2002岁）", "ethnicity": "民\u2003族",
+        "native_place": "籍\u2003贯", "birth_place": "出\u2002生\u2002地", "party_join": "入\u2002党\n时\u2002间",
+        "work_start": "参加工作\n时\u2003\u2003间", "health": "健康状况", "professional_title": "专业技术\n职\u2003\u2003务",
+        "specialty": "熟悉专业\n有何专长", "education": "学\u2002历\n学\u2002位", "fulltime": "全日制\n教\u2003育",
+        "fulltime_school": "毕业院校\n系及专业", "inservice": "在\u2003职\n教\u2003育", "inservice_school": "毕业院校\n系及专业",
+        "current_post": "现\u2002任\u2002职\u2002务", "proposed_post": "拟\u2002任\u2002职\u2002务",
+        "proposed_removal": "拟\u2002免\u2002职\u2002务",
+    }
+    for key, text in labels.items():
+        _label(t[f"l_{key}"], text)
+    for key in ("name", "sex", "birth", "ethnicity", "native_place", "birth_place", "party_join", "work_start", "health",
+                "professional_title", "specialty", "fulltime_education", "inservice_education"):
+        _value(t[key], c[key])
+    for key in ("fulltime_school", "inservice_school", "current_post", "proposed_post", "proposed_removal"):
+        _value(t[key], c[key], align=LEFT)
+    _photo(t["photo"], form.photo)
+    _put(t["l_resume"], "简\n\n\n\n历", size=12)
+    _resume(t["resume"], list(sheet.resume.first_page), sheet.resume.font_pt, continued=sheet.has_continuation)
 
 
 def _resume(cell, lines, font_pt: float, *, continued: bool = False) -> None:
@@ -286,28 +326,37 @@ def _photo(cell, photo: bytes | None) -> None:
 
 def _page_two(doc, sheet: Sheet) -> None:
     c, h = sheet.cells, sheet.heights
-    n = len(sheet.family)
-    heights = [h["rewards"], h["assessments"], h["reason"], h["family_header"]] + [h["family_row"]] * n + [h["reporting_unit"], h["opinions"]]
-    t = _table(doc, L.P2_COLUMNS, heights)
-    cell = t.cell
-    for r, (label, key) in enumerate((("奖\n惩\n情\n况", "rewards"), ("年\u2002度\n考\u2002核\n结\u2002果", "assessments"), ("任\u2002免\n理\u2002由", "reason"))):
-        _label(cell(r, 0), label, size=12)
-        _value(_merge(t, r, 1, r, 5), c[key], align=LEFT, valign=TOP)
-    _label(_merge(t, 3, 0, 3 + n, 0), "家庭主要成员及重要社会关系", size=12)
-    for col, label in enumerate(("称\u2002谓", "姓\u2002名", "年龄", "政治\n面貌", "工\u2002作\u2002单\u2002位\u2002及\u2002职\u2002务"), start=1):
-        _label(cell(3, col), label)
+    S = Spec
+    rows = [
+        (h["rewards"], [S("l_rewards"), S("rewards", 5)]),
+        (h["assessments"], [S("l_assessments"), S("assessments", 5)]),
+        (h["reason"], [S("l_reason"), S("reason", 5)]),
+        (h["family_header"], [S("l_family", vmerge="restart"), S("h_relation"), S("h_name"), S("h_age"), S("h_political"), S("h_work")]),
+    ]
+    for i, _member in enumerate(sheet.family):
+        rows.append((h["family_row"], [S(vmerge="continue")] + [S(f"f{i}_{k}") for k in ("relation", "name", "age", "political", "work")]))
+    rows += [
+        (h["reporting_unit"], [S("l_reporting_unit"), S("reporting_unit", 5)]),
+        (h["opinions"], [S("l_approval"), S("approval_opinion", 3), S("l_admin"), S("admin_opinion")]),
+    ]
+    t = _table(doc, L.P2_COLUMNS, rows)
+    for key, text in (("rewards", "奖\n惩\n情\n况"), ("assessments", "年\u2002度\n考\u2002核\n结\u2002果"), ("reason", "任\u2002免\n理\u2002由")):
+        _label(t[f"l_{key}"], text, size=12)
+        _value(t[key], c[key], align=LEFT, valign=TOP)
+    _label(t["l_family"], "家庭主要成员及重要社会关系", size=12)
+    for key, text in (("relation", "称\u2002谓"), ("name", "姓\u2002名"), ("age", "年龄"), ("political", "政治\n面貌"),
+                      ("work", "工\u2002作\u2002单\u2002位\u2002及\u2002职\u2002务")):
+        _label(t[f"h_{key}"], text)
     for i, member in enumerate(sheet.family):
-        r = 4 + i
-        for col, text in enumerate((member.relation, member.name, member.age, member.political_status), start=1):
-            _put(cell(r, col), text, size=member.font_pt)
-        _put(cell(r, 5), member.work_unit_post, size=member.font_pt, align=LEFT)
-    r = 4 + n
-    _label(cell(r, 0), "呈\u2002报\n单\u2002位", size=12)
-    _sealed(_merge(t, r, 1, r, 5), c["reporting_unit"], h["reporting_unit"])
-    _label(cell(r + 1, 0), "审批\n机关\n意见", size=12)
-    _sealed(_merge(t, r + 1, 1, r + 1, 3), c["approval_opinion"], h["opinions"])
-    _label(cell(r + 1, 4), "行政机关\n任免意见")
-    _sealed(cell(r + 1, 5), c["admin_opinion"], h["opinions"])
+        for key, text in (("relation", member.relation), ("name", member.name), ("age", member.age), ("political", member.political_status)):
+            _put(t[f"f{i}_{key}"], text, size=member.font_pt)
+        _put(t[f"f{i}_work"], member.work_unit_post, size=member.font_pt, align=LEFT)
+    _label(t["l_reporting_unit"], "呈\u2002报\n单\u2002位", size=12)
+    _sealed(t["reporting_unit"], c["reporting_unit"], h["reporting_unit"])
+    _label(t["l_approval"], "审批\n机关\n意见", size=12)
+    _sealed(t["approval_opinion"], c["approval_opinion"], h["opinions"])
+    _label(t["l_admin"], "行政机关\n任免意见")
+    _sealed(t["admin_opinion"], c["admin_opinion"], h["opinions"])
     footer = doc.add_paragraph()
     footer.paragraph_format.space_before = Mm(2)
     footer.paragraph_format.tab_stops.add_tab_stop(Mm(L.CONTENT_WIDTH - 2), WD_TAB_ALIGNMENT.RIGHT)
@@ -341,6 +390,6 @@ def _continuation(doc, sheet: Sheet, lines) -> None:
     run = title.add_run(f"干部任免审批表（续页）\u2002{sheet.form.name}")
     run.font.size = Pt(14)
     run.font.bold = True
-    t = _table(doc, [L.P1_COLUMNS[0], L.CONTINUATION_WIDTH], [L.CONTINUATION_HEIGHT])
-    _put(t.cell(0, 0), "简\n\n历\n\n（\n续\n）", size=12)
-    _resume(t.cell(0, 1), lines, sheet.resume.font_pt)
+    t = _table(doc, [L.P1_COLUMNS[0], L.CONTINUATION_WIDTH], [(L.CONTINUATION_HEIGHT, [Spec("label"), Spec("resume")])])
+    _put(t["label"], "简\n\n历\n\n（\n续\n）", size=12)
+    _resume(t["resume"], lines, sheet.resume.font_pt)
