@@ -17,6 +17,7 @@ Registered with ``cadre_portal.documents.registry`` as the source ``youth``:
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -37,6 +38,7 @@ from cadre_portal.documents.formdata import (
     RewardLine,
 )
 from cadre_portal.documents.imports import LrmxImporter, Prepared
+from cadre_portal.people import clean_name
 from youth_cadres.models import (
     AnnualAssessment,
     Appointment,
@@ -293,6 +295,10 @@ class CadreImporter(LrmxImporter):
         problems: list[str] = []
         notes: list[str] = []
         present = set(present)
+        try:
+            form.name = clean_name(form.name)
+        except ValidationError as exc:
+            problems.append(exc.messages[0].rstrip("。"))
         # An empty photo or health says nothing: the record keeps what it has.
         if not form.photo:
             present.discard("photo")

@@ -124,7 +124,7 @@ def test_an_unknown_round_is_a_404(personas, login):
 def test_a_batch_costs_the_same_queries_for_one_person_or_five(personas, login, unit, django_assert_max_num_queries):
     client = login(personas.county_staff)
     one, _ = round_with([full_cadre(unit)], title="一人")
-    five, _ = round_with([full_cadre(unit, name=f"干部{i}", birth=date(1990, 1, i + 1)) for i in range(5)], title="五人")
+    five, _ = round_with([full_cadre(unit, name=f"干部{'甲乙丙丁戊'[i]}", birth=date(1990, 1, i + 1)) for i in range(5)], title="五人")
     with django_assert_max_num_queries(20) as one_run:
         client.get(reverse("documents:batch_print", args=["youth", one.pk]))
     with django_assert_max_num_queries(len(one_run.captured_queries)):

@@ -302,3 +302,9 @@ def test_a_file_missing_elements_changes_only_what_it_has(personas, login, unit)
     assert cadre.current_post == "崇阳县天城镇党委副书记"
     assert (cadre.resume.count(), cadre.family.count(), cadre.rewards.count(), bool(cadre.photo)) == (3, 2, 2, True)
     assert cadre.fulltime_school == "华中农业大学经济管理学院农林经济管理专业"
+
+
+def test_a_name_with_other_than_han_characters_is_refused(personas, login, unit):
+    body = person().replace("<XingMing>陈志远</XingMing>".encode(), "<XingMing>陈志远2</XingMing>".encode())
+    job, _ = upload(login(personas.county_staff), [("x.lrmx", body)], unit=unit)
+    assert "姓名中有“2”" in job.preview["files"][0]["error"]
