@@ -97,7 +97,7 @@
       base.grid = { left: 8, right: 16, top: chart.series.length > 1 ? 48 : 32, bottom: 8, containLabel: true };
     }
     base.tooltip = { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: tooltipValue };
-    if (chart.series.length > 1) { base.legend = { top: 0, left: 8 }; }
+    if (chart.series.length > 1) { base.legend = { top: 0, left: 8, right: 40, type: "scroll" }; }
     var stacked = chart.type === "stacked";
     base.series = chart.series.map(function (s, j) {
       var seriesAlarm = stacked && isAlarm(chart, s.key);
