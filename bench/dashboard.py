@@ -14,8 +14,9 @@ then the median of ``--repeat`` requests):
   figure cache (``cadre_portal/figures/cache.py``, invalidated by every committed
   write) holds the results; also measured with the cache off (``uncached``: every
   figure computed by its one query) and once right after the cache is emptied;
-- ``queries_per_widget``: the queries of the uncached request divided by its widgets
-  (tiles and charts), session, user and data-version lookups included;
+- ``queries_per_widget``: the queries of a request right after a write (every figure
+  recomputed; bucket lists such as the townships stay cached, being reference data)
+  less its three fixed queries (session, user, data version), divided by its widgets;
 - ``naive``: the same numbers the naive way, side by side in the same run: one ORM
   ``count()`` per tile and per bar or slice of every chart;
 - ``report``: building the default situation report (every figure of the seed).
@@ -39,6 +40,7 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dashboards_bench"
 SIZES = {"100k": (100_000, "county"), "2m": (2_000_000, "province")}
+FIXED_QUERIES = 3  # every request: the session, the user, the figures' data version
 
 
 def database_url(size: str) -> str:
@@ -150,6 +152,13 @@ def child(size: str, repeat: int) -> dict:
         nocache_ms = median_ms(dashboard, max(3, repeat // 2))
         with QueryCounter(connection) as captured:
             dashboard()
+    # After a write: every figure recomputed, the reference data (bucket lists) still cached.
+    dashboard()
+    cache.clear(results_only=True)
+    with QueryCounter(connection) as after_write:
+        started = time.perf_counter()
+        dashboard()
+        after_write_ms = (time.perf_counter() - started) * 1000
     cache.clear()
     started = time.perf_counter()
     dashboard()
@@ -183,6 +192,8 @@ def child(size: str, repeat: int) -> dict:
         "dashboard_ms": round(dashboard_ms, 1),
         "nocache_ms": round(nocache_ms, 1),
         "cold_ms": round(cold_ms, 1),
+        "after_write_ms": round(after_write_ms, 1),
+        "after_write_queries": after_write.count,
         "cached_queries": cached_queries.count,
         "report_nocache_ms": round(report_nocache_ms, 1),
         "naive_ms": round(naive_ms, 1),
@@ -223,7 +234,8 @@ def main() -> None:
         results[size] = json.loads(out.stdout.strip().splitlines()[-1])
         r = results[size]
         print(f"{size}: {r['candidates']:,} reserve cadres of {r['people']:,} people; dashboard warm {r['dashboard_ms']} ms "
-              f"({r['cached_queries']} queries), cold (cache emptied) {r['cold_ms']} ms, uncached {r['nocache_ms']} ms "
+              f"({r['cached_queries']} queries), recomputed after a write {r['after_write_ms']} ms ({r['after_write_queries']} queries), "
+              f"cold process {r['cold_ms']} ms, cache off {r['nocache_ms']} ms "
               f"({r['queries']} queries, {r['widgets']} widgets); naive {r['naive_ms']} ms; "
               f"report {r['report_ms']} ms (uncached {r['report_nocache_ms']} ms)", flush=True)
     if "100k" not in results:
@@ -235,7 +247,9 @@ def main() -> None:
     parts.append(f"naive_100k_ms={small['naive_ms']}")
     if "2m" in results:
         parts.append(f"naive_2m_ms={results['2m']['naive_ms']}")
-    worst = max(r["queries"] / max(1, r["widgets"]) for r in results.values())
+    # Queries per widget when every figure is recomputed (after a write), less the request's
+    # three fixed queries (session, user, data version).
+    worst = max((r["after_write_queries"] - FIXED_QUERIES) / max(1, r["widgets"]) for r in results.values())
     parts.append(f"queries_per_widget={worst:.2f}")
     parts.append(f"dashboard_100k_uncached_ms={small['nocache_ms']}")
     if "2m" in results:

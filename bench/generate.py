@@ -393,7 +393,7 @@ def generate_youth(people, root, *, rng, today, user, history, counts):
     for start in range(0, len(unit_rows), BATCH):
         units += bulk_insert_with_history(build(Unit, unit_rows[start:start + BATCH]), Unit, user=user, history=history)
     post_rows = [dict(unit_id=u.pk, title=title, level=level, headcount=rng.choice([1, 1, 2]), sort_order=i)
-                 for u in units for i, (title, level) in enumerate([("主要负责人", "141"), ("副职", "142"), ("副职", "142"), ("中层正职", "150")])]
+                 for u in units for i, (title, level) in enumerate([("主要负责人", "141"), ("副职（一）", "142"), ("副职（二）", "142"), ("中层正职", "150")])]
     posts = []
     for start in range(0, len(post_rows), BATCH):
         posts += bulk_insert_with_history(build(Post, post_rows[start:start + BATCH]), Post, user=user, history=history)

@@ -44,7 +44,9 @@ VERSION_MEMO_SECONDS = 1.0
 _MISSING = object()
 _lock = threading.Lock()
 _memo = {"at": -1e9, "version": None}
+_reference_memo = {"at": -1e9, "version": None}
 _store: LocMemCache | None = None
+_reference_store: LocMemCache | None = None
 _refreshing: set[str] = set()
 _pool: ThreadPoolExecutor | None = None
 _tables: list[str] | None = None
@@ -66,6 +68,13 @@ def store() -> LocMemCache:
     return _store
 
 
+def reference_store() -> LocMemCache:
+    global _reference_store
+    if _reference_store is None:
+        _reference_store = LocMemCache("cadre-portal-figure-buckets", {"TIMEOUT": seconds(), "OPTIONS": {"MAX_ENTRIES": 2000}})
+    return _reference_store
+
+
 def source_tables() -> list[str]:
     """The tables figures read: every model table of the apps with figures, plus the
     shared region tree, units, code tables and users (scope)."""
@@ -82,22 +91,40 @@ def source_tables() -> list[str]:
     return _tables
 
 
-def version() -> str | None:
-    """The data version of the figure sources (see the module docstring)."""
+def reference_tables() -> list[str]:
+    """The shared tables bucket lists read: regions, code tables, units, users (not the
+    audit log or anything else a workflow writes on every action)."""
+    from cadre_portal.models import CodeItem, Region, Unit, User
+
+    return sorted(m._meta.db_table for m in (CodeItem, Region, Unit, User))
+
+
+def _read_version(tables: list[str], memo: dict) -> str:
     now = time.monotonic()
     with _lock:
-        if now - _memo["at"] < VERSION_MEMO_SECONDS:
-            return _memo["version"]
+        if now - memo["at"] < VERSION_MEMO_SECONDS:
+            return memo["version"]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0), COUNT(*) FROM pg_stat_user_tables WHERE relname = ANY(%s)",
-            [source_tables()],
+            [tables],
         )
-        changes, tables = cursor.fetchone()
-    found = f"{changes}.{tables}"
+        changes, count = cursor.fetchone()
+    found = f"{changes}.{count}"
     with _lock:
-        _memo.update(at=time.monotonic(), version=found)
+        memo.update(at=time.monotonic(), version=found)
     return found
+
+
+def version() -> str | None:
+    """The data version of the figure sources (see the module docstring)."""
+    return _read_version(source_tables(), _memo)
+
+
+def reference_version() -> str | None:
+    """The version of the shared reference data alone: bucket lists (a county's
+    townships, the grade table) stay cached while the registries change."""
+    return _read_version(reference_tables(), _reference_memo)
 
 
 def scope_key(user) -> str:
@@ -150,6 +177,8 @@ def cached(kind: str, name: str, user, period, compute):
         return compute()
     raw = f"{kind}\x1f{name}\x1f{scope_key(user)}\x1f{period.key}\x1f{period.start}\x1f{period.end}"
     key = "f:" + hashlib.sha1(raw.encode()).hexdigest()
+    if kind == "buckets":
+        return _cached_reference(key, compute)
     current = version()
     found = store().get(key, _MISSING)
     if found is not _MISSING:
@@ -165,6 +194,16 @@ def cached(kind: str, name: str, user, period, compute):
     return value
 
 
+def _cached_reference(key: str, compute):
+    current = reference_version()
+    found = reference_store().get(key, _MISSING)
+    if found is not _MISSING and found[1] == current:
+        return found[0]
+    value = compute()
+    reference_store().set(key, (value, current), seconds())
+    return value
+
+
 def wait_for_refreshes(timeout: float = 60.0) -> None:
     """Block until the refresh thread has nothing left (tests, benchmarks)."""
     deadline = time.monotonic() + timeout
@@ -175,8 +214,13 @@ def wait_for_refreshes(timeout: float = 60.0) -> None:
         time.sleep(0.02)
 
 
-def clear() -> None:
-    """Forget every cached result (tests, and after a restore)."""
+def clear(*, results_only: bool = False) -> None:
+    """Forget every cached result (tests, after a restore); ``results_only`` keeps the
+    bucket lists (what a write to a registry leaves valid)."""
     store().clear()
+    if not results_only:
+        reference_store().clear()
+        with _lock:
+            _reference_memo.update(at=-1e9, version=None)
     with _lock:
         _memo.update(at=-1e9, version=None)
