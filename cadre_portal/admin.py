@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from django.conf import settings
 
-from cadre_portal.models import AuditEvent, CodeItem, LoginLockout, Region, Unit, User
+from cadre_portal.models import AuditEvent, CodeItem, LoginThrottle, Region, Unit, User
 
 
 class ScopedAdminMixin:
@@ -79,46 +79,42 @@ class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
-@admin.register(LoginLockout)
-class LoginLockoutAdmin(admin.ModelAdmin):
-    """Who is failing to log in; "解除锁定" (delete) lets a locked username try again."""
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Who is failing to log in, and what is locked; "解除锁定" lets a key try again
+    (audited). See cadre_portal.login_throttle for the rules."""
 
-    list_display = ("username_display", "failures_display", "locked_display", "ip_display", "time_display")
-    search_fields = ("username",)
+    list_display = ("describe_display", "scope", "failures", "level", "locked_display", "locked_until", "last_failure_at")
+    list_filter = ("scope",)
+    search_fields = ("username", "ip_address")
     actions = ["unlock"]
-    fields = ()
-    ordering = ("-attempt_time",)
+    ordering = ("-last_failure_at",)
+    readonly_fields = ("scope", "username", "ip_address", "failures", "level", "last_failure_at", "locked_until",
+                       "last_success_at")
+    fields = readonly_fields
 
-    @admin.display(description="用户名", ordering="username")
-    def username_display(self, obj):
-        return obj.username
+    @admin.display(description="限制对象")
+    def describe_display(self, obj):
+        return obj.describe()
 
-    @admin.display(description="连续失败次数", ordering="failures_since_start")
-    def failures_display(self, obj):
-        return obj.failures_since_start
-
-    @admin.display(description="已锁定", boolean=True)
+    @admin.display(description="锁定中", boolean=True)
     def locked_display(self, obj):
-        return obj.failures_since_start >= settings.AXES_FAILURE_LIMIT
+        return obj.is_locked
 
-    @admin.display(description="IP 地址")
-    def ip_display(self, obj):
-        return obj.ip_address
-
-    @admin.display(description="最近一次尝试", ordering="attempt_time")
-    def time_display(self, obj):
-        return obj.attempt_time
-
-    @admin.action(description="解除锁定所选用户名")
+    @admin.action(description="解除锁定所选项")
     def unlock(self, request, queryset):
-        count = queryset.count()
-        queryset.delete()
-        self.message_user(request, f"已解除 {count} 个用户名的锁定。")
+        from cadre_portal import login_throttle
+
+        count = login_throttle.unlock(queryset, by=request.user, request=request)
+        self.message_user(request, f"已解除 {count} 项登录锁定。")
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def get_actions(self, request):

@@ -6,7 +6,6 @@ Scoping lives in ``cadre_portal.scope``; people's identity fields in
 
 from __future__ import annotations
 
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -386,6 +385,7 @@ class AuditEvent(models.Model):
     class Kind(models.TextChoices):
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"
+        LOGIN_LOCKED = "login_locked", "登录锁定"
         LOGOUT = "logout", "退出"
         SESSION_EXPIRED = "session_expired", "会话超时"
         IMPORT = "import", "导入"
@@ -418,11 +418,46 @@ class AuditEvent(models.Model):
         return f"{self.get_kind_display()} {self.summary}"
 
 
-class LoginLockout(AccessAttempt):
-    """django-axes' failed-login counters, shown in Chinese in the admin (axes ships
-    no Chinese translation); deleting a row unlocks that username."""
+class LoginThrottle(models.Model):
+    """Failed-login counters under one key — a username at an address, a username, or an
+    address — and the key's lockout (``cadre_portal.login_throttle``). An administrator
+    unlocks a key in the admin (audited)."""
+
+    class Scope(models.TextChoices):
+        PAIR = "pair", "用户名+地址"
+        USERNAME = "username", "用户名"
+        ADDRESS = "ip", "IP 地址"
+
+    scope = models.CharField("限制对象", max_length=8, choices=Scope.choices)
+    key = models.CharField("键", max_length=200)
+    username = models.CharField("用户名", max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    level = models.PositiveSmallIntegerField("已锁定次数", default=0, help_text="每次锁定的时长是上一次的两倍。")
+    last_failure_at = models.DateTimeField("最近一次失败", null=True, blank=True)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    last_success_at = models.DateTimeField("最近一次成功登录", null=True, blank=True)
+
+    field_ranges = bounds.Bounds(failures=(0, 1_000_000), level=(0, 1000))
 
     class Meta:
-        proxy = True
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败与锁定"
+        ordering = ["-last_failure_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_once_per_key")]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        if self.scope == self.Scope.PAIR:
+            return f"用户名 {self.username}（地址 {self.ip_address or '未知'}）"
+        if self.scope == self.Scope.USERNAME:
+            return f"用户名 {self.username}"
+        return f"地址 {self.ip_address or self.key}"
+
+    @property
+    def is_locked(self) -> bool:
+        from django.utils import timezone
+
+        return self.locked_until is not None and self.locked_until > timezone.now()

@@ -138,16 +138,17 @@ def test_production_settings_pass_the_deploy_check():
 
 
 def test_an_administrator_unlocks_a_locked_username_in_the_admin(client, login, personas):
-    from axes.models import AccessAttempt
+    from cadre_portal.models import LoginThrottle
 
     for _ in range(5):
         _login_form(client, "officer_a", "wrong-password")
-    attempt = AccessAttempt.objects.get(username="officer_a")
+    locked = LoginThrottle.objects.get(scope="pair", username="officer_a")
     admin_client = login(personas.admin)
-    page = admin_client.get(reverse("admin:cadre_portal_loginlockout_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:cadre_portal_loginthrottle_changelist")).content.decode()
     assert "登录失败与锁定" in page and "officer_a" in page
     admin_client.post(
-        reverse("admin:cadre_portal_loginlockout_changelist"),
-        {"action": "unlock", "_selected_action": [attempt.pk]},
+        reverse("admin:cadre_portal_loginthrottle_changelist"),
+        {"action": "unlock", "_selected_action": [locked.pk]},
     )
     assert _login_form(client, "officer_a", PASSWORD).status_code == 302
+    assert AuditEvent.objects.filter(summary__startswith="解除登录锁定 1 项", user=personas.admin).exists()

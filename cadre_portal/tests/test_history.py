@@ -15,6 +15,7 @@ EXEMPT = {
     "notifications.Heartbeat",  # a timestamp overwritten every minute
     "notifications.Reminder",  # generated in bulk by the scan, never edited; its notifications keep history
     "notifications.PlannedReminder",  # the scan's forecast, replaced by every scan
+    "cadre_portal.LoginThrottle",  # counters rewritten on every failed login; lockouts and unlocks are audited
 }
 
 
