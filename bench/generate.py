@@ -446,6 +446,109 @@ def generate_youth(people, root, *, rng, today, user, history, counts):
         log(f"young cadres {done:,}/{n:,}")
 
 
+# --- the five-domain talent registries ----------------------------------------------------------------
+
+TALENTS_SHARE = 0.15
+PLATFORMS_PER_COUNTY = 24
+ORGS_PER_COUNTY = 30
+
+
+def generate_talents(people, root, *, rng, today, user, history, counts):
+    """``TALENTS_SHARE`` of the people as talents of the five domains (each domain's
+    categories; half recruited through a channel on a date, half cultivated locally),
+    each with its status-change row, supports for the agricultural ones, platforms of
+    every kind per county with status rows and served enterprises, and arts
+    organizations with their state rows."""
+    try:
+        from talents import codes as talent_codes
+        from talents.models import ArtsOrganization, OrgStateChange, Platform, PlatformStatusChange, Support, Talent, TalentStatusChange
+    except ImportError:
+        return
+    from cadre_portal.bulk import build, bulk_insert_with_history
+    from cadre_portal.models import CodeItem, Domain, Region, Unit
+    from cadre_portal.pinyin import search_keys
+
+    if Talent.objects.exists():
+        return
+    n = int(people * TALENTS_SHARE)
+    counties = list(Region.objects.filter(path__startswith=root.path, level=Region.Level.COUNTY).only("pk", "path"))
+    categories = {d: list(CodeItem.objects.filter(table=talent_codes.category_table(d)).values_list("pk", flat=True))
+                  for d in Domain.values}
+    channels = list(CodeItem.objects.filter(table=talent_codes.CHANNEL_TABLE).values_list("pk", flat=True))
+    units_by_county: dict[int, list[int]] = {}
+    for pk, path in Unit.objects.filter(region__path__startswith=root.path).values_list("pk", "region__path"):
+        county = next((c.pk for c in counties if path.startswith(c.path)), None)
+        units_by_county.setdefault(county, []).append(pk)
+    domains = [d for d in Domain.values if categories[d]]
+    if not domains or not channels:
+        return
+    ids = IdNumbers("421281", date(1965, 1, 1))
+    done = 0
+    while done < n:
+        size = min(BATCH, n - done)
+        rows = []
+        for _ in range(size):
+            number, birth = ids.next()
+            name = _name(rng)
+            initials, pinyin = search_keys(name)
+            domain = domains[rng.randrange(len(domains))]
+            county = counties[rng.randrange(len(counties))]
+            recruited = rng.random() < 0.5
+            row = dict(name=name, id_number=number, birth_date=birth, sex="1" if int(number[16]) % 2 else "2",
+                       name_initials=initials, name_pinyin=pinyin, domain=domain, category_id=rng.choice(categories[domain]),
+                       region_id=county.pk, origin="recruited" if recruited else "local", status="on_post",
+                       workplace="本县单位", created_by_id=user.pk)
+            if recruited:
+                row.update(channel_id=rng.choice(channels), recruited_on=today - timedelta(days=rng.randint(10, 1800)))
+            rows.append(row)
+        talents = bulk_insert_with_history(build(Talent, rows), Talent, user=user, history=history)
+        changes = [dict(talent_id=t.pk, from_status="", to_status="on_post", on=t.recruited_on or today - timedelta(days=2000), by_id=user.pk)
+                   for t in talents]
+        with _Dated(TalentStatusChange._meta.get_field("at")):
+            bulk_insert_with_history(build(TalentStatusChange, [dict(c, at=_aware(c["on"])) for c in changes]),
+                                     TalentStatusChange, user=user, history=history)
+        supports = [dict(talent_id=t.pk, date=today - timedelta(days=rng.randint(10, 1000)), kind=rng.choice(["subsidy", "alliance"]),
+                         amount=Decimal(rng.randint(5, 50) * 1000), recorded_by_id=user.pk)
+                    for t in talents if t.domain == "agriculture" and rng.random() < 0.5]
+        bulk_insert_with_history(build(Support, supports), Support, user=user, history=history)
+        counts.extra["talents"] = counts.extra.get("talents", 0) + len(talents)
+        done += size
+        log(f"talents {done:,}/{n:,}")
+
+    kinds = [k for k, _ in Platform.Kind.choices]
+    domain_of = {"teacher_studio": "education", "doctor_studio": "medical", "expert_team": "medical", "chest_pain_center": "medical",
+                 "stroke_center": "medical", "maternal_center": "medical", "neonatal_center": "medical", "tcm_specialty": "medical",
+                 "artist_studio": "culture"}
+    platform_rows, org_rows = [], []
+    for county in counties:
+        units = units_by_county.get(county.pk) or []
+        if not units:
+            continue
+        for i in range(PLATFORMS_PER_COUNTY):
+            kind = kinds[i % len(kinds)]
+            platform_rows.append(dict(name=f"平台{county.pk}-{i + 1}", kind=kind, domain=domain_of.get(kind, "industry"),
+                                      host_unit_id=rng.choice(units), level=rng.choice(["province", "city", "county", ""]),
+                                      established_on=today - timedelta(days=rng.randint(100, 2500)), status="active", created_by_id=user.pk))
+        for i in range(ORGS_PER_COUNTY):
+            org_rows.append(dict(name=f"文艺组织{county.pk}-{i + 1}", kind="mass_team", responsible_unit_id=rng.choice(units),
+                                 region_id=county.pk, state="registered", founded_on=today - timedelta(days=rng.randint(100, 5000)),
+                                 created_by_id=user.pk))
+    platforms = bulk_insert_with_history(build(Platform, platform_rows), Platform, user=user, history=history)
+    with _Dated(PlatformStatusChange._meta.get_field("at")):
+        bulk_insert_with_history(build(PlatformStatusChange, [
+            dict(platform_id=p.pk, from_status="", to_status="active", on=p.established_on, by_id=user.pk, at=_aware(p.established_on))
+            for p in platforms]), PlatformStatusChange, user=user, history=history)
+    served = Platform.served_units.through
+    served.objects.bulk_create([served(platform_id=p.pk, unit_id=p.host_unit_id) for p in platforms])
+    orgs = bulk_insert_with_history(build(ArtsOrganization, org_rows), ArtsOrganization, user=user, history=history)
+    with _Dated(OrgStateChange._meta.get_field("at")):
+        bulk_insert_with_history(build(OrgStateChange, [
+            dict(organization_id=o.pk, from_state="", to_state="registered", on=o.founded_on, by_id=user.pk, at=_aware(o.founded_on))
+            for o in orgs]), OrgStateChange, user=user, history=history)
+    counts.extra["platforms"] = len(platforms)
+    counts.extra["arts_organizations"] = len(orgs)
+
+
 # --- entry point -----------------------------------------------------------------------------------
 
 

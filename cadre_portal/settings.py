@@ -326,7 +326,7 @@ if TESTING:
 TERM_START = os.environ.get("TERM_START", "2026-01-01")
 # Figure results are cached on PostgreSQL and invalidated by every committed write
 # (cadre_portal/figures/cache.py): a number lags a write by at most ~2 minutes
-# (FIGURES_CACHE_STALE_SECONDS), usually ≤ 15 s, and is never older than FIGURES_CACHE_SECONDS.
+# (FIGURES_CACHE_STALE_SECONDS), usually ≤ 20 s, and is never older than FIGURES_CACHE_SECONDS.
 FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 0 if TESTING else 300)
 FIGURES_CACHE_MIN_SECONDS = env_int("FIGURES_CACHE_MIN_SECONDS", 15)
 # Older results (up to this age) are served while one background thread recomputes them.

@@ -9,7 +9,7 @@ figures, the region tree, units, code tables. Any committed write changes it,
 whatever path wrote: an ORM save, the bulk ``COPY`` path, ``queryset.update()``,
 raw SQL. PostgreSQL publishes a transaction's counters when it ends, or within
 about ten seconds when it ends within a second of the previous publication
-(``PGSTAT_IDLE_INTERVAL``); the version is read at most once a second per process.
+(``PGSTAT_IDLE_INTERVAL``); the version is read at most once every five seconds per process.
 A result computed less than ``FIGURES_CACHE_MIN_SECONDS`` (default 15 s) ago is
 served even if the data changed since, so a steady stream of writes across a
 province costs one computation per figure and scope in that interval, not one per
@@ -19,7 +19,7 @@ again (stale-while-revalidate): at province scale a full recomputation takes
 seconds, and no viewer waits for it unless the cached numbers are older than that.
 
 So a number on a dashboard **lags a write by at most about two minutes**
-(``FIGURES_CACHE_STALE_SECONDS``), usually by 15 s or less, and a result is never
+(``FIGURES_CACHE_STALE_SECONDS``), usually by 20 s or less, and a result is never
 kept longer than ``FIGURES_CACHE_SECONDS`` (default 300 s).
 
 On SQLite (the embedded default, a county's data) and in tests nothing is cached:
@@ -40,7 +40,7 @@ from django.db import connection, connections
 
 logger = logging.getLogger(__name__)
 
-VERSION_MEMO_SECONDS = 1.0
+VERSION_MEMO_SECONDS = 5.0
 _MISSING = object()
 _lock = threading.Lock()
 _memo = {"at": -1e9, "version": None}
