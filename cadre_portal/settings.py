@@ -249,6 +249,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Backups (manage.py backup / restore, cadre_portal.backup): where, how long.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_KEEP_DAYS = env_int("BACKUP_KEEP_DAYS", 30)
+BACKUP_KEEP_MIN = env_int("BACKUP_KEEP_MIN", 3)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -331,6 +335,10 @@ FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 0 if TESTING else 300)
 FIGURES_CACHE_MIN_SECONDS = env_int("FIGURES_CACHE_MIN_SECONDS", 15)
 # Older results (up to this age) are served while one background thread recomputes them.
 FIGURES_CACHE_STALE_SECONDS = env_int("FIGURES_CACHE_STALE_SECONDS", 120)
+
+# Characters a person's name may hold besides Han characters and the middle dot of
+# minority names (cadre_portal.people.clean_name; docs/SECURITY.md).
+PERSON_NAME_EXTRA_CHARACTERS = os.environ.get("PERSON_NAME_EXTRA_CHARACTERS", "〇")
 
 # The portal's address as users reach it, for links in reminder e-mails.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
