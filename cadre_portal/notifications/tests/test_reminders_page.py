@@ -154,7 +154,8 @@ def test_dispatching_many_reminders_runs_no_more_queries_than_one(personas, fake
     with CaptureQueriesContext(connection) as many:
         services.dispatch_many(many_ids)
     assert Notification.objects.filter(reminder_id__in=many_ids, recipient=personas.officer_a).count() == 40
-    assert len(many) == len(one)
+    # No more queries for 40 reminders than for one (a cache warmed by the first batch may save one).
+    assert len(many) <= len(one), [q['sql'] for q in many.captured_queries]
 
 
 def _undispatched(region, n, start=0):
