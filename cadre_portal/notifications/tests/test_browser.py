@@ -75,4 +75,7 @@ def test_county_staff_scan_by_hand_and_the_leader_only_reads(live_server, page, 
     leader = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900}).new_page()
     log_in(leader, live_server, "leader")
     leader.goto(f"{live_server.url}/notifications/reminders/")
-    assert leader.get_by_test_id("sent").is_visible() and leader.get_by_test_id("scan-now").count() == 0
+    assert leader.get_by_test_id("upcoming").is_visible() and leader.get_by_test_id("scan-now").count() == 0
+    leader.get_by_test_id("tab-sent").click()
+    leader.get_by_test_id("sent").wait_for()
+    assert leader.get_by_test_id("scan-now").count() == 0
