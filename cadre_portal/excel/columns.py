@@ -26,8 +26,10 @@ class CellError(ValueError):
     """One cell cannot be accepted; the message is for the user."""
 
 
-# Leading characters that make Excel/WPS treat text as a formula. Our exports
-# prefix such text with a single quote; an import removes that one quote again.
+# Leading characters that make Excel/WPS treat text as a formula. Exports write such
+# text as a quote-prefixed text cell (``writing.TextCells``), the value unchanged.
+# Exports made before that put a single quote in front: an import still removes
+# that one quote (``unescape_text``), so those files re-import as they were.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 

@@ -1,9 +1,13 @@
 """Writing workbooks with XlsxWriter: streamed exports and import templates.
 
-* ``neutralise`` makes text that Excel/WPS would read as a formula inert
-  (``=``, ``+``, ``-``, ``@``, tab, CR, NUL at the start — so ``==1+1`` and
-  ``=HYPERLINK(...)`` too): a single quote goes in front and the cell is
-  written with ``write_string``. Numbers and dates stay typed.
+* ``TextCells`` writes text that Excel/WPS would read as a formula (``=``, ``+``,
+  ``-``, ``@``, tab, CR at the start — so ``==1+1``, ``=HYPERLINK(...)`` and a
+  phone number ``+86…`` too) as a string cell whose format carries
+  ``quote_prefix`` and the text number format ``@``: Excel, WPS and LibreOffice
+  show it as typed, with no apostrophe, and keep it text — also when a user
+  edits the cell (the cell is text-formatted, and the editor shows the quote).
+  The value itself is unchanged, so an import reads back exactly what was
+  exported. Numbers and dates stay typed.
 * ``write_export`` streams rows in ``constant_memory`` mode into a temporary
   file: memory stays flat however many rows.
 * ``write_template`` builds the import template: headers, a 填写说明 sheet,
@@ -28,12 +32,53 @@ TEMPLATE_ROWS = 2000
 INLINE_LIST_LIMIT = 240  # Excel's inline list source is capped at 255 characters
 
 
-def neutralise(text: str) -> str:
-    """Text that no spreadsheet will evaluate: a leading formula trigger gets a
-    single quote in front (an import strips exactly that quote again)."""
-    if text and text[0] in FORMULA_TRIGGERS:
-        text = "'" + text
+def cell_text(text: str) -> str:
+    """``text`` without the control characters XML cannot carry (NUL and the like)."""
     return _XML_ILLEGAL.sub("", text)
+
+
+def needs_quote(text: str) -> bool:
+    """A spreadsheet would read this text as a formula (or a signed number) if typed."""
+    return bool(text) and text[0] in FORMULA_TRIGGERS
+
+
+# The format of a neutralised text cell: shown as typed, kept as text (quote prefix),
+# and text-formatted so that re-entering it after an edit stays text too.
+QUOTED = {"num_format": "@", "quote_prefix": True}
+
+
+class TextCells:
+    """The text cells of one workbook, written safe.
+
+    Formats for text go through ``add_format`` so that each has a quoted twin (the same
+    look plus ``QUOTED``), made once when first needed; ``write`` picks the twin for text
+    that ``needs_quote``."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self._props: dict[int, dict] = {}
+        self._twins: dict[int | None, object] = {}
+
+    def add_format(self, props: dict | None = None):
+        fmt = self.workbook.add_format(dict(props or {}))
+        self._props[id(fmt)] = dict(props or {})
+        return fmt
+
+    def quoted(self, fmt=None):
+        key = None if fmt is None else id(fmt)
+        twin = self._twins.get(key)
+        if twin is None:
+            if key is not None and key not in self._props:
+                raise ValueError("text formats must be made with TextCells.add_format")
+            twin = self.workbook.add_format({**self._props.get(key, {}), **QUOTED})
+            self._twins[key] = twin
+        return twin
+
+    def write(self, sheet, row, col, text: str, fmt=None) -> None:
+        text = cell_text(text)
+        if needs_quote(text):
+            fmt = self.quoted(fmt)
+        sheet.write_string(row, col, text, fmt)
 
 
 def local_naive(value: datetime) -> datetime:
@@ -46,7 +91,8 @@ class CellWriter:
     """Writes one Python value with the right XlsxWriter method and format."""
 
     def __init__(self, workbook):
-        self.text = workbook.add_format({"num_format": "@"})
+        self.texts = TextCells(workbook)
+        self.text = self.texts.add_format({"num_format": "@"})
         self.date = workbook.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
 
@@ -58,8 +104,9 @@ class CellWriter:
             # cell on 20,000-row exports); the arguments are always row/column numbers.
             if value:
                 if value[0] in FORMULA_TRIGGERS or not value.isprintable():
-                    value = neutralise(value)
-                sheet._write_string(row, col, value, None)
+                    self.texts.write(sheet, row, col, value)
+                else:
+                    sheet._write_string(row, col, value, None)
             return
         if value is None:
             return
@@ -72,7 +119,7 @@ class CellWriter:
         elif isinstance(value, date):
             sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), self.date)
         else:
-            sheet.write_string(row, col, neutralise(str(value)), self.text)
+            self.texts.write(sheet, row, col, str(value), self.text)
 
 
 def _header_format(workbook):
@@ -145,7 +192,7 @@ def write_template(fileobj, resource) -> None:
         else:
             lists.write_string(0, list_col, column.header)
             for i, option in enumerate(options, start=1):
-                lists.write_string(i, list_col, neutralise(option))
+                writer.texts.write(lists, i, list_col, option)
             letter = xlsxwriter.utility.xl_col_to_name(list_col)
             validation["source"] = f"=代码表!${letter}$2:${letter}${len(options) + 1}"
             list_col += 1
@@ -153,7 +200,7 @@ def write_template(fileobj, resource) -> None:
     lists.hide()
 
     bold = workbook.add_format({"bold": True})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    wrap = writer.texts.add_format({"text_wrap": True, "valign": "top"})
     notes.set_column(0, 0, 18)
     notes.set_column(1, 1, 10)
     notes.set_column(2, 2, 90, wrap)
@@ -176,7 +223,7 @@ def write_template(fileobj, resource) -> None:
     for i, column in enumerate(columns, start=start + 1):
         notes.write_string(i, 0, column.header)
         notes.write_string(i, 1, "必填" if column.required else "选填")
-        notes.write_string(i, 2, neutralise(column.describe(ctx) or "—"))
+        writer.texts.write(notes, i, 2, column.describe(ctx) or "—", wrap)
     workbook.close()
 
 

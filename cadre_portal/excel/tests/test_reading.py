@@ -7,7 +7,7 @@ import pytest
 from cadre_portal.excel.columns import CellError, parse_date
 from cadre_portal.excel.reading import ExcelRejected, clean_text, precheck, read_table
 from cadre_portal.excel.tests import files
-from cadre_portal.excel.writing import neutralise
+from cadre_portal.excel.writing import cell_text, needs_quote
 
 ALIASES = {"单位名称": "单位名称", "单位性质": "单位性质", "所在区划": "所在区划"}
 
@@ -43,13 +43,13 @@ def test_it_normalises_full_width_and_inner_spaces():
 
 
 @pytest.mark.parametrize("value", ["=1+1", "==1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x","y")'])
-def test_the_neutraliser_quotes_every_formula_trigger(value):
-    assert neutralise(value).startswith("'")
+def test_every_formula_trigger_needs_the_quote_prefix(value):
+    assert needs_quote(value)
 
 
-def test_the_neutraliser_leaves_plain_text_and_strips_nul():
-    assert neutralise("张三") == "张三"
-    assert neutralise("\0=1") == "'=1"
+def test_plain_text_needs_no_quote_and_nul_is_dropped_before_the_check():
+    assert not needs_quote("张三") and not needs_quote("'=1") and not needs_quote("")
+    assert cell_text("\0=1") == "=1" and needs_quote(cell_text("\0=1"))
 
 
 def test_header_row_below_a_merged_title_with_blank_and_total_rows(tmp_path):

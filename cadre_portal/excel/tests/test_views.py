@@ -184,11 +184,13 @@ def test_export_neutralises_formulas_and_keeps_numbers_typed(personas, admin_cli
     for i, name in enumerate(["=1+1", "==1+1", '=HYPERLINK("http://evil","点我")', "+86", "-5", "@SUM(A1)", "\t=1", "正常单位"]):
         Unit.objects.create(name=name, kind="party_gov", region=tree.county, sort_order=i + 1)
     sheet = read_export(admin_client.get(reverse("excel:export", args=["units"])))
-    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
-    for cell in sheet.iter_rows(min_row=2, max_col=1):
-        assert cell[0].data_type == "s"
-    assert names[:7] == ["'=1+1", "'==1+1", "'=HYPERLINK(\"http://evil\",\"点我\")", "'+86", "'-5", "'@SUM(A1)", "'\t=1"]
-    assert names[7] == "正常单位"
+    cells = [row[0] for row in sheet.iter_rows(min_row=2, max_col=1)]
+    # As typed (no apostrophe in the value), string cells, quote-prefixed and text-formatted:
+    # shown as typed, never evaluated, and still text when a user edits them.
+    assert [c.value for c in cells[:7]] == ["=1+1", "==1+1", '=HYPERLINK("http://evil","点我")', "+86", "-5", "@SUM(A1)", "\t=1"]
+    for cell in cells[:7]:
+        assert (cell.data_type, cell.quotePrefix, cell.number_format) == ("s", True, "@"), cell.value
+    assert (cells[7].value, cells[7].data_type, cells[7].quotePrefix) == ("正常单位", "s", False)
     assert isinstance(sheet.cell(row=2, column=6).value, (int, float))
 
 
