@@ -178,6 +178,21 @@ class Candidate(PersonFields):
         Stage.POOL,
     )
     EDITABLE_STAGES = (Stage.DRAFT, Stage.RETURNED)
+    # Where a person stands, as a predicate after "该人员": messages are built from these, never
+    # from the stage labels (a label is a list heading: "该人员当前为“储备库”" does not read).
+    STAGE_PHRASES = {
+        Stage.DRAFT: "还在乡镇填报中（草稿）",
+        Stage.SUBMITTED: "已报县委组织部、待审查备案",
+        Stage.RETURNED: "已退回乡镇修改",
+        Stage.REJECTED: "未通过县委组织部审查",
+        Stage.TRAINING: "正在培养期",
+        Stage.FINAL_INSPECTED: "已完成综合考察、待乡镇党委审议",
+        Stage.COMMITTEE_APPROVED: "已经乡镇党委审议、待县委组织部审核备案",
+        Stage.FINAL_FILED: "综合考察已备案、待确定入库",
+        Stage.POOL: "已进入储备库",
+        Stage.APPOINTED: "已被任用",
+        Stage.REMOVED: "已退出后备干部队伍",
+    }
     # A person's ID number may be in the county only once among these stages.
     OPEN_STAGES = (Stage.DRAFT, Stage.RETURNED, *ACTIVE_STAGES)
 
@@ -278,6 +293,15 @@ class Candidate(PersonFields):
     @property
     def is_editable(self) -> bool:
         return self.stage in self.EDITABLE_STAGES
+
+    @classmethod
+    def where(cls, stage: str) -> str:
+        """"该人员已进入储备库": where a person in ``stage`` stands, as a sentence's start."""
+        return "该人员" + cls.STAGE_PHRASES[stage]
+
+    @property
+    def stage_sentence(self) -> str:
+        return self.where(self.stage)
 
     @property
     def inspection_recorded(self) -> bool:

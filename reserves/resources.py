@@ -168,10 +168,10 @@ class NominationResource(ExcelResource):
             return
         stage = record.get("stage")
         if stage not in Candidate.OPEN_STAGES:
-            row.error("身份证号码", f"该人员的记录为“{S(stage).label}”，已经办结：导入不能修改该记录，也不能据此重新推荐；"
+            row.error("身份证号码", f"{Candidate.where(stage)}，记录已经办结：导入不能修改该记录，也不能据此重新推荐；"
                                 "如需重新推荐，请在系统中逐人填报。")
         elif stage not in Candidate.EDITABLE_STAGES:
-            row.error("身份证号码", f"该人员当前为“{S(stage).label}”，不能通过导入修改；如需更正请联系县委组织部。")
+            row.error("身份证号码", f"{Candidate.where(stage)}，不能通过导入修改；如需更正请联系县委组织部。")
         elif self.ctx.options.get("stage"):
             row.error("身份证号码", "按阶段导入只能新增人员，该身份证号码已在名单中。")
 
@@ -249,7 +249,8 @@ class CandidateRowsMixin:
     so an exported file re-imports cleanly after people have moved on."""
 
     candidate_stages: tuple[str, ...] = (S.TRAINING,)
-    candidate_stage_message = "该人员当前为“{stage}”，不在培养期，不能登记。"
+    # ``{where}`` is Candidate.where(stage): "该人员已进入储备库".
+    candidate_stage_message = "{where}，不在培养期，不能登记。"
     refusal_types = (workflow.WorkflowError,)
 
     def prepare(self, rows):
@@ -270,7 +271,7 @@ class CandidateRowsMixin:
 
     def stage_problem(self, candidate: dict) -> str:
         if candidate["stage"] not in self.candidate_stages:
-            return self.candidate_stage_message.format(stage=S(candidate["stage"]).label)
+            return self.candidate_stage_message.format(where=Candidate.where(candidate["stage"]))
         return ""
 
     def current_candidates(self, rows) -> dict[int, dict]:
@@ -293,7 +294,7 @@ class AttendanceResource(CandidateRowsMixin, ExcelResource):
     export_roles = ("township_officer", "county_staff")
     natural_key = ("session_id", "candidate_id")
     import_note = "培训班次须已由县委组织部在系统中建立；按“培训日期 + 培训主题”对应班次，学时按班次自动登记。"
-    candidate_stage_message = "该人员当前为“{stage}”，不在培养期，不能登记出勤。"
+    candidate_stage_message = "{where}，不在培养期，不能登记出勤。"
 
     session_date = DateColumn("session__date", "培训日期", required=True, target="session_date", allow_month=False)
     session_topic = TextColumn("session__topic", "培训主题", required=True, target="session_topic", width=30)
@@ -475,7 +476,7 @@ class AppraisalResourceBase(CandidateRowsMixin, ExcelResource):
     export_roles = ("township_officer", "county_staff")
     natural_key = ("candidate_id", "year")
     import_note = "只能登记培养期内人员的年度评议；同一人同一培养年度只登记一次。"
-    candidate_stage_message = "该人员当前为“{stage}”，不在培养期，不能登记年度评议。"
+    candidate_stage_message = "{where}，不在培养期，不能登记年度评议。"
 
     candidate_name = TextColumn("candidate__name", "姓名", required=True, target="candidate_name", width=10)
     id_number = IDNumberColumn("candidate__id_number", "身份证号码", required=True, target="id_number")

@@ -54,7 +54,7 @@ def check_record(candidate: Candidate, user, key: str) -> RecordKind:
     kind = RECORD_KINDS[key]
     _check_actor(user, candidate, kind.roles)
     if candidate.stage not in kind.stages:
-        raise WorkflowError(f"该人员当前为“{candidate.get_stage_display()}”，不能登记{kind.label}。")
+        raise WorkflowError(f"{candidate.stage_sentence}，不能登记{kind.label}。")
     return kind
 
 

@@ -238,7 +238,7 @@ def candidate_edit(request, pk):
     _require_officer(request.user)
     candidate = _get(request.user, pk)
     if not candidate.is_editable:
-        messages.warning(request, f"该人员当前为“{candidate.get_stage_display()}”，已不能修改。")
+        messages.warning(request, f"{candidate.stage_sentence}，已不能修改。")
         return redirect("reserves:detail", pk=pk)
     form = forms.NominationForm(request.POST or None, instance=candidate, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -149,8 +149,8 @@ def _check_stage(candidate: Candidate, key: str, user=None) -> Move:
         stages = _WITHDRAW_BY_ROLE.get(user.role, ())
     if candidate.stage not in stages:
         if _was_handled(candidate, key):
-            raise AlreadyHandled(f"该人员当前为“{candidate.get_stage_display()}”，此事项已由他人办理，请刷新页面。")
-        raise WorkflowError(f"该人员当前为“{candidate.get_stage_display()}”，不能办理“{move.label}”。")
+            raise AlreadyHandled(f"{candidate.stage_sentence}，此事项已由他人办理，请刷新页面。")
+        raise WorkflowError(f"{candidate.stage_sentence}，不能办理“{move.label}”。")
     return move
 
 
@@ -413,7 +413,7 @@ def save_draft(*, candidate: Candidate, by) -> Candidate:
     current = _lock(candidate.pk)
     _check_actor(by, current, TOWNSHIP)
     if not current.is_editable:
-        raise AlreadyHandled(f"该人员当前为“{current.get_stage_display()}”，已不能修改。")
+        raise AlreadyHandled(f"{current.stage_sentence}，已不能修改。")
     _check_village(by, candidate.village)
     if duplicate_exists(candidate.id_number, exclude_pk=candidate.pk):
         raise WorkflowError(DUPLICATE_MESSAGE)
@@ -429,7 +429,7 @@ def record_inspection(*, candidate: Candidate, by, inspection_date: date, inspec
     current = _lock(candidate.pk)
     _check_actor(by, current, TOWNSHIP)
     if not current.is_editable:
-        raise AlreadyHandled(f"该人员当前为“{current.get_stage_display()}”，已不能修改考察测评结果。")
+        raise AlreadyHandled(f"{current.stage_sentence}，已不能修改考察测评结果。")
     current.inspection_date = inspection_date
     current.inspectors = _require_text(inspectors, "请填写考察人员。")
     current.inspection_result = result

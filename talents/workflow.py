@@ -121,8 +121,8 @@ def _check_move(moves: dict[str, Move], key: str, current: str, labels: dict) ->
         raise WorkflowError("未知的操作。")
     if current not in move.from_states:
         if current == move.to_state:
-            raise AlreadyHandled(f"当前已是“{labels[current]}”，此事项已由他人办理，请刷新页面。")
-        raise WorkflowError(f"当前为“{labels[current]}”，不能办理“{move.label}”。")
+            raise AlreadyHandled(f"当前状态已是“{labels[current]}”，此事项已由他人办理，请刷新页面。")
+        raise WorkflowError(f"当前状态为“{labels[current]}”，不能办理“{move.label}”。")
     return move
 
 

@@ -445,6 +445,15 @@ class BankEntry(models.Model):
         TRANSFERRED = "transferred", "调出"
 
     OPEN_STATUSES = (Status.RECOMMENDED, Status.INSPECTING, Status.IN_BANK)
+    # Where a cadre stands, as a predicate after "该干部" (the labels are list headings:
+    # "该干部当前为“入库”" does not read).
+    STATUS_PHRASES = {
+        Status.RECOMMENDED: "已被推荐、待考察",
+        Status.INSPECTING: "正在考察",
+        Status.IN_BANK: "已在优秀年轻干部库中",
+        Status.APPOINTED: "已从优秀年轻干部库中任用",
+        Status.TRANSFERRED: "已调出优秀年轻干部库",
+    }
 
     class Source(models.TextChoices):
         PARTY_COMMITTEE = "party_committee", "党委（党组）推荐"

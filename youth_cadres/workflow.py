@@ -125,8 +125,8 @@ def _check_status(entry: BankEntry, key: str) -> Move:
     move = ALLOWED[key]
     if entry.status not in move.from_statuses:
         if move.to_status and entry.status == move.to_status or entry.status in (Status.APPOINTED, Status.TRANSFERRED):
-            raise AlreadyHandled(f"该干部当前为“{entry.get_status_display()}”，此事项已办理，请刷新页面。")
-        raise WorkflowError(f"该干部当前为“{entry.get_status_display()}”，不能办理“{move.label}”。")
+            raise AlreadyHandled(f"该干部{BankEntry.STATUS_PHRASES[entry.status]}，此事项已办理，请刷新页面。")
+        raise WorkflowError(f"该干部{BankEntry.STATUS_PHRASES[entry.status]}，不能办理“{move.label}”。")
     return move
 
 

@@ -66,7 +66,7 @@ def validate(resource: ExcelResource, table: Table, progress=None) -> list[RowRe
                 row.error(header, str(exc))
         row.present = list(targets)
         for header in missing:
-            row.error(header, "缺少该列。")
+            row.error(header, "文件中没有这一列，请使用下载的模板填写。")
         for check in cross:
             check(row)
         results.append(row)
@@ -217,6 +217,6 @@ def load_rows(path) -> list[RowResult]:
         blob = fh.read()
     signature, data = blob[:32], blob[32:]
     if not hmac.compare_digest(signature, _signature(data)):
-        raise CommitConflict("预览数据校验失败，请重新上传文件。")
+        raise CommitConflict("预览后保存的数据已损坏或被改动，没有写入任何数据，请重新上传文件。")
     return [RowResult(number=n, status=s, pk=pk, present=present, values=values)
             for n, s, pk, present, values in pickle.loads(data)]  # noqa: S301 (signed above)

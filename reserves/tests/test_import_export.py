@@ -148,7 +148,7 @@ def test_drafts_in_scope_are_updated_but_filed_records_are_not(personas, officer
     row_filed = [filed.name, filed.id_number, "", "汉族", "群众", "研究生", "茅井村", "", "", ""]
     upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, row_mine, row_filed]))
     job = last_job(personas.officer_a)
-    assert job.errors == [{"row": 3, "column": "身份证号码", "message": "该人员当前为“培养中”，不能通过导入修改；如需更正请联系县委组织部。"}]
+    assert job.errors == [{"row": 3, "column": "身份证号码", "message": "该人员正在培养期，不能通过导入修改；如需更正请联系县委组织部。"}]
     upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n2.xlsx", [HEADER, row_mine]))
     job = last_job(personas.officer_a)
     assert job.updated_rows == 1
@@ -397,7 +397,7 @@ def test_a_changed_row_for_a_closed_record_is_refused_and_nothing_is_recreated(p
     upload(officer, "reserve_nominations", files.write_xlsx(tmp_path / "n.xlsx", [HEADER, changed]))
     job = last_job(personas.officer_a)
     assert job.errors == [{"row": 2, "column": "身份证号码", "message": (
-        "该人员的记录为“已任用”，已经办结：导入不能修改该记录，也不能据此重新推荐；如需重新推荐，请在系统中逐人填报。")}]
+        "该人员已被任用，记录已经办结：导入不能修改该记录，也不能据此重新推荐；如需重新推荐，请在系统中逐人填报。")}]
     assert Candidate.objects.filter(id_number=done.id_number).count() == 1
 
 
@@ -454,7 +454,7 @@ def test_confirm_re_checks_trainees_who_left_training_after_the_preview(personas
     confirm(officer, job)
     job.refresh_from_db()
     assert job.status == "failed"
-    assert job.errors == [{"row": 2, "column": "身份证号码", "message": "该人员当前为“已退出”，不在培养期，不能登记出勤。"}]
+    assert job.errors == [{"row": 2, "column": "身份证号码", "message": "该人员已退出后备干部队伍，不在培养期，不能登记出勤。"}]
     assert not Attendance.objects.exists()
     assert AuditEvent.objects.filter(kind="import", detail__has_key="error").exists()
 

@@ -30,7 +30,7 @@ def test_losing_a_talent_needs_a_reason(personas):
 def test_a_move_not_in_the_table_is_refused(personas):
     t = b.talent(personas, "medical")
     workflow.change_talent_status(talent_pk=t.pk, action="retire", on=TODAY, by=personas.medical_officer)
-    with pytest.raises(WorkflowError, match="当前为“退休”，不能办理“调出”"):
+    with pytest.raises(WorkflowError, match="当前状态为“退休”，不能办理“调出”"):
         workflow.change_talent_status(talent_pk=t.pk, action="transfer_out", on=TODAY, by=personas.medical_officer)
 
 
