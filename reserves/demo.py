@@ -248,7 +248,7 @@ def _records(rng, trainees, grades, today):
         mentors.append(Mentor(candidate=c, mentor_name=rng.choice(SURNAMES) + rng.choice(GIVEN_M), mentor_post=f"{c.village.name}党组织书记",
                               start=c.training_start + timedelta(days=30)))
         if elapsed > 120:
-            placements.append(Placement(candidate=c, kind=rng.choice(["shadow", "assist", "task", "problem"]), place=f"{c.village.name}村委会",
+            placements.append(Placement(candidate=c, kind=rng.choice(["shadow", "practice"]), place=f"{c.village.name}村委会",
                                         content=rng.choice(["协助开展人居环境整治", "跟岗村级财务管理", "牵头化解邻里纠纷", "协助发展茶叶合作社"]),
                                         start=c.training_start + timedelta(days=90), end=c.training_start + timedelta(days=270),
                                         outcome="按期完成，群众评价较好。"))

@@ -85,7 +85,7 @@ EVENTS: dict[str, Event] = {
         Event("filed", "审查备案日期", "审查备案纳入培养", _transition(Q(action=A.FILE) | Q(action=A.IMPORT, to_stage=S.TRAINING))),
         Event("admitted", "入库日期", "纳入储备库", _record(PoolEntry, "admitted_on")),
         Event("appointed", "任用日期", "选拔任用", _record(Appointment, "appointed_on")),
-        Event("promoted", "进入乡镇领导班子日期", "进入乡镇领导班子", _record(Promotion, "date", into_township_leadership=True)),
+        Event("promoted", "进入乡镇领导班子日期", "进入乡镇领导班子", _record(Promotion, "date", kind=Promotion.Kind.TOWNSHIP_LEADERSHIP)),
     ]
 }
 CHOICES = [(e.key, e.label) for e in EVENTS.values()]

@@ -18,6 +18,7 @@ from reserves.models import (
     SELECTION_CRITERIA,
     Appointment,
     Appraisal,
+    Attendance,
     Candidate,
     FinalInspection,
     FollowUpVisit,
@@ -26,6 +27,7 @@ from reserves.models import (
     Placement,
     Promotion,
     TrainingSession,
+    appraisal_problems,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -268,9 +270,28 @@ class SubmitForm(_Crispy, forms.Form):
 # --- records ---------------------------------------------------------------------------
 
 
+YES_NO = [("True", "是"), ("False", "否")]
+
+
+def yes_no_field(label: str) -> forms.TypedChoiceField:
+    """A yes/no question answered explicitly (a radio pair, required): unlike a checkbox,
+    a form that does not carry it cannot be read as "no"."""
+    return forms.TypedChoiceField(
+        label=label, choices=YES_NO, coerce=lambda v: v == "True", empty_value=None, widget=forms.RadioSelect,
+        error_messages={"required": f"请选择“{label}”是或否。"},
+    )
+
+
 class _RecordForm(_Crispy, forms.ModelForm):
-    def __init__(self, *args, **kwargs):
+    """A record form. Editing an existing record (a candidate's own fields), a field the
+    submitted data does not carry at all keeps its current value: no form clears a
+    value the user did not clear (an empty POST changes nothing)."""
+
+    def __init__(self, *args, candidate=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        if self.is_bound and self.instance.pk:
+            self.data = self._with_current_values(self.data)
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 field.widget = DATE
@@ -278,11 +299,49 @@ class _RecordForm(_Crispy, forms.ModelForm):
                 field.widget.attrs["rows"] = 3
         self.helper = self._helper()
 
+    def _with_current_values(self, data):
+        data = data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if key in data or isinstance(field.widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                continue  # an unticked checkbox is not sent: never guess it; record forms use yes_no_field
+            value = self.initial.get(name, field.initial)
+            if callable(value):
+                value = value()
+            if isinstance(value, (list, tuple)):
+                data.setlist(key, [str(v) for v in value])
+            elif value is not None:
+                data[key] = str(value) if isinstance(value, bool) else value
+        return data
+
 
 class MentorForm(_RecordForm):
+    """传帮带: the mentor, what the trainee did under them and the mentor's evaluation."""
+
+    activity_choices = forms.MultipleChoiceField(
+        label="传帮带方式", choices=Mentor.Activity.choices, required=False, widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Mentor
-        fields = ["mentor_name", "mentor_post", "start", "end"]
+        fields = ["mentor_name", "mentor_post", "start", "end", "work_done", "evaluation_rating", "evaluation"]
+        widgets = {"work_done": TEXT, "evaluation": TEXT}
+        help_texts = {"work_done": "协助了哪些工作、交派了什么任务、解决了什么问题。"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["activity_choices"].initial = self.instance.activity_codes
+        self.order_fields(["mentor_name", "mentor_post", "start", "end", "activity_choices", "work_done", "evaluation_rating", "evaluation"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "结束日期不能早于开始日期。")
+        if (data.get("evaluation_rating") or data.get("evaluation")) and not (data.get("activity_choices") and data.get("work_done")):
+            self.add_error("work_done", "导师评价之前，请先填写传帮带方式和传帮带情况。")
+        self.instance.set_activities(data.get("activity_choices") or [])
+        return data
 
 
 class PlacementForm(_RecordForm):
@@ -300,10 +359,12 @@ class PartyStepForm(_RecordForm):
 class PromotionForm(_RecordForm):
     class Meta:
         model = Promotion
-        fields = ["date", "post", "unit", "into_township_leadership", "note"]
+        fields = ["kind", "date", "post", "unit", "note"]
 
 
 class KeyMarkForm(_RecordForm):
+    key_training_object = yes_no_field("重点培养对象")
+
     class Meta:
         model = Candidate
         fields = ["key_training_object", "key_training_since"]
@@ -312,13 +373,26 @@ class KeyMarkForm(_RecordForm):
         data = super().clean()
         if data.get("key_training_object") and not data.get("key_training_since"):
             self.add_error("key_training_since", "请填写列为重点培养对象的日期。")
+        if data.get("key_training_since") and data["key_training_since"] > date.today():
+            self.add_error("key_training_since", "列为重点培养对象日期不能晚于今天。")
+        if data.get("key_training_object") is False:
+            data["key_training_since"] = None  # no longer a key object: no date either
         return data
 
 
 class MarksForm(_RecordForm):
+    wulei_priority = yes_no_field("选拔五类人员进乡镇领导班子时优先考虑")
+    exam_priority = yes_no_field("事业单位定向招考、乡镇公务员招录同等条件下优先")
+
     class Meta:
         model = Candidate
         fields = ["wulei_priority", "wulei_category", "exam_priority"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("wulei_priority") and not data.get("wulei_category"):
+            self.add_error("wulei_category", "选拔五类人员优先时，请选择五类人员类别。")
+        return data
 
 
 class AppraisalForm(_RecordForm):
@@ -326,10 +400,13 @@ class AppraisalForm(_RecordForm):
 
     class Meta:
         model = Appraisal
-        fields = ["year", "appraised_on", "grade", "opinion"]
+        fields = ["year", "appraised_on", "raters", "grade", "opinion"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["raters"].min_value = 1
+        self.fields["raters"].initial = None
+        self.fields["raters"].help_text = "每个维度各等次票数之和应等于此人数。"
         self.fields["grade"].queryset = CodeItem.objects.filter(table=RESERVE_GRADE_TABLE, is_active=True)
         self.fields["grade"].empty_label = "请选择"
         self.fields["opinion"].widget.attrs["rows"] = 3
@@ -342,7 +419,8 @@ class AppraisalForm(_RecordForm):
                 cols.append(Column(name, css_class="col"))
             rows.append(Row(*cols))
         self.helper.layout = Layout(
-            Row(Column("year", css_class="col-md-3"), Column("appraised_on", css_class="col-md-3"), Column("grade", css_class="col-md-6")),
+            Row(Column("year", css_class="col-md-2"), Column("appraised_on", css_class="col-md-3"), Column("raters", css_class="col-md-3"),
+                Column("grade", css_class="col-md-4")),
             Fieldset("党员群众代表评议票数（好/较好/一般/差）", *rows),
             "opinion",
         )
@@ -353,17 +431,27 @@ class AppraisalForm(_RecordForm):
             dim: {rating: data.get(f"t_{d}_{r}") or 0 for r, (rating, _) in enumerate(RATINGS)}
             for d, (dim, _) in enumerate(APPRAISAL_DIMENSIONS)
         }
+        if self.errors:
+            return data
+        start = self.candidate.training_start if self.candidate is not None else None
+        dims = {dim: d for d, (dim, _) in enumerate(APPRAISAL_DIMENSIONS)}
+        for where, message in appraisal_problems(training_start=start, year=data.get("year"), appraised_on=data.get("appraised_on"),
+                                                 raters=data.get("raters"), tallies=self.instance.tallies):
+            self.add_error(where if where in ("appraised_on", "raters") else f"t_{dims[where]}_0", message)
         return data
 
 
 class TrainingSessionForm(_RecordForm):
     class Meta:
         model = TrainingSession
-        fields = ["date", "topic", "hours", "teacher", "place", "for_all", "trainees"]
+        fields = ["date", "topic", "subject", "hours", "teacher", "teacher_kind", "place", "for_all", "trainees"]
         widgets = {"trainees": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("subject", "teacher_kind"):  # chosen, not defaulted to 其他
+            self.fields[name].initial = None
+            self.fields[name].choices = [("", BLANK_LABEL), *[c for c in self.fields[name].choices if c[0]]]
         self.fields["trainees"].queryset = Candidate.objects.visible_to(user).training().select_related("village")
         self.fields["trainees"].label_from_instance = lambda c: f"{c.name}（{c.village.name}）"
         self.fields["trainees"].help_text = "仅当不面向全体培养对象时勾选。"
@@ -372,6 +460,35 @@ class TrainingSessionForm(_RecordForm):
         data = super().clean()
         if not data.get("for_all") and not data.get("trainees"):
             self.add_error("trainees", "不面向全体时，请勾选参训人员。")
+        return data
+
+
+class AttendancePersonForm(_Crispy, forms.Form):
+    """One trainee at one session: 全程参加, 部分参加 (hours attended) or 请假 (reason)."""
+
+    status = forms.ChoiceField(label="出勤情况", choices=Attendance.Status.choices, widget=forms.RadioSelect)
+    hours = forms.DecimalField(label="实际参训学时", max_digits=5, decimal_places=1, required=False, min_value=0.1)
+    reason = forms.CharField(label="请假事由", max_length=200, required=False)
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.fields["hours"].max_value = session.hours
+        self.fields["hours"].help_text = f"仅部分参加时填写，本次培训共 {float(session.hours):g} 学时。"
+        self.fields["reason"].help_text = "请假时必填。"
+        self.helper = self._helper()
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status == Attendance.Status.PARTIAL:
+            hours = data.get("hours")
+            if hours is None:
+                self.add_error("hours", "部分参加时请填写实际参训学时。")
+            elif hours >= self.session.hours:
+                self.add_error("hours", f"部分参加的学时应少于本次培训的 {float(self.session.hours):g} 学时；全程参加请选“全程参加”。")
+        if status == Attendance.Status.LEAVE and not (data.get("reason") or "").strip():
+            self.add_error("reason", "请假时请填写请假事由。")
         return data
 
 

@@ -65,6 +65,15 @@ def add_months(day: date, months: int) -> date:
     return day + relativedelta(months=months)
 
 
+def cycle_year_bounds(training_start: date | None, year: int) -> tuple[date, date] | None:
+    """Year ``year`` (1, 2, …) of a cycle that began on ``training_start``: its first
+    and last day (an appraisal of that year is dated inside them)."""
+    if training_start is None:
+        return None
+    first = training_start + relativedelta(years=year - 1)
+    return first, training_start + relativedelta(years=year) - timedelta(days=1)
+
+
 def hours_behind_from(hours, start: date | None, end: date | None, required: int = REQUIRED_HOURS) -> date | None:
     """The first day on which a trainee with ``hours`` attended in the cycle
     ``start``–``end`` counts as behind on hours if nothing more is attended; None
@@ -85,6 +94,31 @@ def hours_behind_from(hours, start: date | None, end: date | None, required: int
     cycle_days = (end - start).days
     pace_days = tenths * cycle_days // (required * 10) + 1
     return start + timedelta(days=max(pace_days, PACE_GRACE_DAYS))
+
+
+def appraisal_problems(*, training_start: date | None, year: int | None, appraised_on: date | None, raters: int | None,
+                       tallies: dict, today: date | None = None) -> list[tuple[str, str]]:
+    """Why an annual appraisal is implausible, as (where, message) pairs — ``where`` is
+    ``appraised_on``, ``raters`` or a dimension's name — empty when it is fine. The
+    date falls inside its cycle year and not in the future; every dimension's tallies
+    add up to the number of raters. Shared by the form and the Excel import."""
+    today = today or date.today()
+    problems = []
+    bounds = cycle_year_bounds(training_start, year) if year else None
+    if appraised_on is not None:
+        if appraised_on > today:
+            problems.append(("appraised_on", "评议日期不能晚于今天。"))
+        elif bounds is not None and not bounds[0] <= appraised_on <= bounds[1]:
+            problems.append(("appraised_on", f"评议日期应在培养第{'一二三四五'[year - 1] if year <= 5 else year}年内"
+                                             f"（{bounds[0]:%Y年%m月%d日}至{bounds[1]:%Y年%m月%d日}）。"))
+    if not raters:
+        problems.append(("raters", "请填写参加评议的党员群众代表人数。"))
+        return problems
+    for dim, _ in APPRAISAL_DIMENSIONS:
+        total = sum(int(n or 0) for n in ((tallies or {}).get(dim) or {}).values())
+        if total != raters:
+            problems.append((dim, f"“{dim}”各等次票数合计 {total} 票，与参加评议人数 {raters} 人不符。"))
+    return problems
 
 
 # --- Candidate ----------------------------------------------------------------
@@ -378,12 +412,26 @@ class Transition(models.Model):
 
 
 class TrainingSession(models.Model):
-    """A centralized study session (集中学习培训), normally quarterly at the county party school."""
+    """A centralized study session (集中学习培训), normally quarterly at the county party school,
+    with its subject and the kind of teacher the seed asks for."""
+
+    class Subject(models.TextChoices):
+        THOUGHT = "thought", "习近平新时代中国特色社会主义思想"
+        POLICY = "policy", "政策法规"
+        GUIDANCE = "guidance", "业务工作指导"
+        OTHER = "other", "其他"
+
+    class TeacherKind(models.TextChoices):
+        SECRETARY = "secretary", "县内外优秀村（社区）书记"
+        PARTY_SCHOOL = "party_school", "党校教师"
+        OTHER = "other", "其他"
 
     date = models.DateField("日期")
     topic = models.CharField("培训主题", max_length=200)
+    subject = models.CharField("培训内容", max_length=16, choices=Subject.choices, default=Subject.OTHER)
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
     teacher = models.CharField("授课人", max_length=100, blank=True)
+    teacher_kind = models.CharField("授课人类别", max_length=16, choices=TeacherKind.choices, default=TeacherKind.OTHER)
     place = models.CharField("地点", max_length=100, default="县委党校")
     for_all = models.BooleanField("面向全体培养对象", default=True)
     trainees = models.ManyToManyField(Candidate, verbose_name="指定参训人员", blank=True, related_name="invited_sessions")
@@ -406,16 +454,27 @@ class TrainingSession(models.Model):
 
 class AttendanceQuerySet(ScopedQuerySet):
     def counted(self):
-        """The rows whose ``hours`` count towards the 150 (the hours ledger sums these)."""
-        return self
+        """The rows whose ``hours`` count towards the 150 (the hours ledger sums these):
+        sessions attended in full or in part; a leave counts nothing."""
+        return self.filter(status__in=Attendance.ATTENDED)
 
 
 class Attendance(models.Model):
-    """Hours a trainee was credited for one session."""
+    """One trainee at one session: attended in full (the session's hours), in part (the
+    hours actually attended) or on leave with a reason (no hours)."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "全程参加"
+        PARTIAL = "partial", "部分参加"
+        LEAVE = "leave", "请假"
+
+    ATTENDED = (Status.PRESENT, Status.PARTIAL)
 
     session = models.ForeignKey(TrainingSession, verbose_name="培训", on_delete=models.CASCADE, related_name="attendances")
     candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="attendances")
-    hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
+    status = models.CharField("出勤情况", max_length=8, choices=Status.choices, default=Status.PRESENT)
+    hours = models.DecimalField("实际参训学时", max_digits=5, decimal_places=1)
+    leave_reason = models.CharField("请假事由", max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = AttendanceQuerySet.as_manager()
@@ -426,17 +485,35 @@ class Attendance(models.Model):
         verbose_name = "培训出勤"
         verbose_name_plural = "培训出勤"
         ordering = ["session__date"]
-        constraints = [models.UniqueConstraint(fields=["session", "candidate"], name="attendance_once_per_session")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "candidate"], name="attendance_once_per_session"),
+            # A leave earns no hours and says why; an attendance earns some.
+            models.CheckConstraint(
+                condition=(Q(status="leave", hours=0) & ~Q(leave_reason="")) | (Q(status__in=["present", "partial"], hours__gt=0)),
+                name="attendance_hours_fit_status",
+            ),
+        ]
 
 
 class Mentor(models.Model):
-    """传帮带: a serving cadre who mentors the trainee."""
+    """传帮带: a serving cadre who mentors the trainee — what the trainee did under them
+    (协助工作、交派任务、解决问题) and the mentor's evaluation."""
+
+    class Activity(models.TextChoices):
+        ASSIST = "assist", "协助工作"
+        TASK = "task", "交派任务"
+        PROBLEM = "problem", "解决问题"
 
     candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="mentors")
     mentor_name = models.CharField("导师姓名", max_length=32)
     mentor_post = models.CharField("导师职务", max_length=100)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期", null=True, blank=True)
+    # Codes of Activity, stored ",assist,task," like Candidate.priority_groups.
+    activities = models.CharField("传帮带方式", max_length=40, blank=True, default="")
+    work_done = models.TextField("传帮带情况", blank=True)
+    evaluation_rating = models.CharField("导师评价等次", max_length=4, choices=RATINGS, blank=True)
+    evaluation = models.TextField("导师评价", blank=True)
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -447,15 +524,27 @@ class Mentor(models.Model):
         verbose_name_plural = "传帮带导师"
         ordering = ["start"]
 
+    @property
+    def activity_codes(self) -> list[str]:
+        return [c for c in (self.activities or "").split(",") if c]
+
+    def set_activities(self, activity_codes) -> None:
+        activity_codes = [str(c) for c in activity_codes if c]
+        self.activities = ("," + ",".join(activity_codes) + ",") if activity_codes else ""
+
+    @property
+    def activity_labels(self) -> list[str]:
+        names = dict(self.Activity.choices)
+        return [names.get(c, c) for c in self.activity_codes]
+
 
 class Placement(models.Model):
-    """跟岗实习、实践锻炼: where, what, from–to and the outcome."""
+    """跟岗实习 or 实践锻炼: where, what, from–to and the outcome. (What a mentor has the
+    trainee do — 协助工作、交派任务、解决问题 — is recorded on the ``Mentor``.)"""
 
     class Kind(models.TextChoices):
         SHADOW = "shadow", "跟岗实习"
-        ASSIST = "assist", "协助工作"
-        TASK = "task", "交派任务"
-        PROBLEM = "problem", "解决问题"
+        PRACTICE = "practice", "实践锻炼"
 
     candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="placements")
     kind = models.CharField("锻炼方式", max_length=16, choices=Kind.choices)
@@ -476,7 +565,8 @@ class Placement(models.Model):
 
 
 class PartyDevelopment(models.Model):
-    """A step of party development (发展入党) with its date."""
+    """A step of party development (发展入党) with its date. Written by
+    ``workflow.record_party_step``, which moves 政治面貌 on at 预备党员 and 正式党员."""
 
     class Step(models.TextChoices):
         APPLICANT = "applicant", "入党申请人"
@@ -514,6 +604,7 @@ class Appraisal(models.Model):
     candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="appraisals")
     year = models.PositiveSmallIntegerField("培养年度", choices=[(1, "第一年"), (2, "第二年")])
     appraised_on = models.DateField("评议日期")
+    raters = models.PositiveSmallIntegerField("参加评议的党员群众代表人数", default=0)
     tallies = models.JSONField("党员群众代表评议票数", default=dict, blank=True)
     grade = models.ForeignKey(
         CodeItem, verbose_name="“两委”年度综合评价等次", on_delete=models.PROTECT, related_name="+",
@@ -531,6 +622,10 @@ class Appraisal(models.Model):
         verbose_name_plural = "年度评议"
         ordering = ["year"]
         constraints = [models.UniqueConstraint(fields=["candidate", "year"], name="appraisal_once_per_year")]
+
+    def cycle_year_bounds(self) -> tuple[date, date] | None:
+        """The first and last day of this appraisal's cycle year (None without a cycle)."""
+        return cycle_year_bounds(self.candidate.training_start, self.year) if self.candidate_id else None
 
     def tally_rows(self) -> list[dict]:
         rows = []
@@ -663,13 +758,22 @@ class FollowUpVisit(models.Model):
 
 
 class Promotion(models.Model):
-    """A later promotion, e.g. into township leadership as one of the 五类人员."""
+    """A later use of a reserve cadre, dated: promotion into township leadership as one
+    of the 五类人员, recruitment through 事业单位定向招考 or 乡镇公务员招录, or another promotion."""
+
+    class Kind(models.TextChoices):
+        TOWNSHIP_LEADERSHIP = "township_leadership", "作为五类人员进入乡镇领导班子"
+        INSTITUTION_EXAM = "institution_exam", "事业单位定向招考录用"
+        CIVIL_SERVICE_EXAM = "civil_service_exam", "乡镇公务员招录"
+        OTHER = "other", "其他提拔使用"
+
+    EXAMS = (Kind.INSTITUTION_EXAM, Kind.CIVIL_SERVICE_EXAM)
 
     candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="promotions")
+    kind = models.CharField("使用方式", max_length=24, choices=Kind.choices, default=Kind.OTHER, db_index=True)
     date = models.DateField("日期")
     post = models.CharField("新任职务", max_length=100)
     unit = models.CharField("单位", max_length=100, blank=True)
-    into_township_leadership = models.BooleanField("作为五类人员进入乡镇领导班子", default=False)
     note = models.CharField("备注", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -680,6 +784,10 @@ class Promotion(models.Model):
         verbose_name = "后续提拔使用"
         verbose_name_plural = "后续提拔使用"
         ordering = ["date"]
+
+    @property
+    def into_township_leadership(self) -> bool:
+        return self.kind == self.Kind.TOWNSHIP_LEADERSHIP
 
 
 # --- 换届 readiness -------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from cadre_portal.excel.reading import clean_text
 from cadre_portal.excel.resources import ExcelResource, ImportRefused, register
 from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem, Region
 from reserves import workflow
-from reserves.models import Appraisal, Attendance, Candidate, TrainingSession
+from reserves.models import Appraisal, Attendance, Candidate, TrainingSession, appraisal_problems
 from reserves.tables import CandidateTable
 
 S = Candidate.Stage
@@ -483,6 +483,7 @@ class AppraisalResourceBase(CandidateRowsMixin, ExcelResource):
     village = RegionColumn("candidate__village", "所在村（社区）", levels=(5,), importable=False)
     year = AppraisalYearColumn()
     appraised_on = DateColumn("appraised_on", "评议日期", required=True, allow_month=False)
+    raters = IntegerColumn("raters", "参加评议人数", min_value=0, max_value=9999, width=10)
     grade = GradeColumn()
     opinion = TextColumn("opinion", "集体鉴定意见", required=True, max_length=2000, width=40)
 
@@ -506,15 +507,23 @@ class AppraisalResourceBase(CandidateRowsMixin, ExcelResource):
         row.values["tallies"] = tallies
         row.present = [t for t in row.present if not t.startswith("tally:")] + ["tallies"]
         self.stages[row.number] = found["stage"]
+        self.starts[row.number] = found["training_start"]
 
     def prepare(self, rows):
         super().prepare(rows)
-        self.stages = {}
+        self.stages, self.starts = {}, {}
 
     def check_new(self, row):
         problem = self.stage_problem({"stage": self.stages.get(row.number)})
         if problem:
             row.error("身份证号码", problem)
+            return
+        v = row.values
+        headers = {"appraised_on": "评议日期", "raters": "参加评议人数"}
+        for where, message in appraisal_problems(training_start=self.starts.get(row.number), year=v.get("year"),
+                                                 appraised_on=v.get("appraised_on"), raters=v.get("raters"),
+                                                 tallies=v.get("tallies") or {}):
+            row.error(headers.get(where, f"{where}·好"), message)
 
     def recheck(self, new, updated):
         candidates = self.current_candidates(new)
@@ -535,7 +544,7 @@ class AppraisalResourceBase(CandidateRowsMixin, ExcelResource):
             return {}
         qs = Appraisal.objects.visible_to(self.user).filter(candidate_id__in={k[0] for k in keys})
         result = {}
-        for a in qs.values("pk", "candidate_id", "year", "appraised_on", "grade_id", "opinion", "tallies"):
+        for a in qs.values("pk", "candidate_id", "year", "appraised_on", "raters", "grade_id", "opinion", "tallies"):
             a["tallies"] = _nonzero(a["tallies"])
             result[(a["candidate_id"], a["year"])] = a
         return result
@@ -554,6 +563,6 @@ AppraisalResource = register(type("AppraisalResource", (AppraisalResourceBase,),
     "__module__": __name__,
     **_tally_columns(),
     "Meta": type("Meta", (), {"model": Appraisal, "fields": (
-        "candidate_name", "id_number", "village", "year", "appraised_on", "grade", *_tally_columns().keys(), "opinion",
+        "candidate_name", "id_number", "village", "year", "appraised_on", "raters", "grade", *_tally_columns().keys(), "opinion",
     )}),
 }))

@@ -22,6 +22,7 @@ urlpatterns = [
     path("training/new/", views.training_create, name="training_create"),
     path("training/<int:pk>/", views.training_detail, name="training_detail"),
     path("training/<int:pk>/attendance/", views.attendance_save, name="attendance_save"),
+    path("training/<int:pk>/attendance/<int:candidate_pk>/", views.attendance_person, name="attendance_person"),
     path("<int:pk>/", views.candidate_detail, name="detail"),
     path("<int:pk>/edit/", views.candidate_edit, name="edit"),
     path("<int:pk>/inspection/", views.inspection_edit, name="inspection"),

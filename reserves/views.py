@@ -351,10 +351,31 @@ def action_form(request, pk, action):
     return render(request, "reserves/action_form.html", _action_context(candidate, form, allowed))
 
 
+def _action_for_post(candidate, user, key):
+    """The action a POST asks for. Role and scope are checked here; the stage is left to
+    the workflow function, which locks the record before checking it — so the loser of
+    a race is told "已由他人办理", never "阶段或权限不符" from a stale read here."""
+    if user.is_read_only:
+        raise PermissionDenied("县领导账号为只读，不能办理业务。")
+    move = workflow.ALLOWED.get(key)
+    if move is None or key == "submit" or user.role not in move.roles:
+        raise PermissionDenied("您不能对该人员办理此事项（阶段或权限不符）。")
+    action = next((a for a in workflow.available_actions(candidate, user) if a.key == key), None)
+    if action is not None:
+        return action
+    if workflow.handled_by_someone_else(candidate, key, user):
+        raise workflow.AlreadyHandled(f"该人员当前为“{candidate.get_stage_display()}”，此事项已由他人办理，请刷新页面。")
+    raise PermissionDenied("您不能对该人员办理此事项（阶段或权限不符）。")
+
+
 @require_POST
 def action_perform(request, pk, action):
     candidate = _get(request.user, pk)
-    allowed = _allowed_action(candidate, request.user, action)
+    try:
+        allowed = _action_for_post(candidate, request.user, action)
+    except workflow.AlreadyHandled as exc:
+        messages.warning(request, exc.message)
+        return redirect("reserves:detail", pk=pk)
     form = _action_form(action, request.POST, candidate, allowed.reason_required)
     if form.is_valid():
         try:
@@ -389,7 +410,7 @@ def record_add(request, pk, kind):
     except WorkflowError as exc:
         raise PermissionDenied(exc.message) from None
     instance = candidate if record_kind.on_candidate else None
-    form = record_kind.form(request.POST or None, instance=instance)
+    form = record_kind.form(request.POST if request.method == "POST" else None, instance=instance, candidate=candidate)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_record(candidate=candidate, by=request.user, key=kind, form=form)
@@ -521,7 +542,11 @@ def training_detail(request, pk):
     session = get_object_or_404(TrainingSession, pk=pk)
     township, village, q, missing = _attendance_filters(request)
     everyone = _session_trainees(user, session)
-    present = set(Attendance.objects.filter(session=session, candidate__in=everyone).values_list("candidate_id", flat=True))
+    records = {
+        pk: (status, hours, reason) for pk, status, hours, reason in
+        Attendance.objects.filter(session=session, candidate__in=everyone).values_list("candidate_id", "status", "hours", "leave_reason")
+    }
+    present = {pk for pk, (status, _h, _r) in records.items() if status in Attendance.ATTENDED}
     trainees = everyone
     if township is not None:
         trainees = trainees.filter(village__parent=township)
@@ -530,7 +555,7 @@ def training_detail(request, pk):
     if q:
         trainees = trainees.filter(name_search_q(q))
     if missing:
-        trainees = trainees.exclude(pk__in=present)
+        trainees = trainees.exclude(pk__in=list(records))
     filtered = township is not None or village is not None or bool(q) or missing
     total = everyone.count()
     summary = None
@@ -539,6 +564,7 @@ def training_detail(request, pk):
         summary = _attendance_summary(everyone, present)
     else:
         for c in trainees:
+            c.attendance = records.get(c.pk)  # (status, hours, leave reason) or None
             if not blocks or blocks[-1]["village"].pk != c.village_id:
                 blocks.append({"village": c.village, "people": []})
             blocks[-1]["people"].append(c)
@@ -552,6 +578,7 @@ def training_detail(request, pk):
     return render(request, "reserves/training_detail.html", {
         "session": session, "blocks": blocks, "present": present, "can_edit": can_edit, "summary": summary,
         "total_eligible": total, "total_present": len(present), "shown": sum(len(b["people"]) for b in blocks),
+        "total_leave": sum(1 for status, _h, _r in records.values() if status == Attendance.Status.LEAVE),
         "townships": townships, "villages": villages, "f_township": township, "f_village": village, "f_q": q,
         "f_missing": missing, "query": request.GET.urlencode(),
     })
@@ -587,7 +614,8 @@ def attendance_save(request, pk):
     if {c.pk for c in ticked} - shown:
         messages.error(request, "所选人员不在本次保存的名单中，请刷新页面后重试。")
         return redirect(back)
-    had = set(Attendance.objects.filter(session=session, candidate_id__in=shown).values_list("candidate_id", flat=True))
+    had = set(Attendance.objects.filter(session=session, candidate_id__in=shown, status__in=Attendance.ATTENDED).values_list(
+        "candidate_id", flat=True))
     removing = had - {c.pk for c in ticked}
     block = request.POST.get("block_name", "")
     if removing and request.POST.get("confirm_removal") != "1":
@@ -604,6 +632,32 @@ def attendance_save(request, pk):
         text = f"{block}：到课 {len(ticked)} 人（新登记 {added} 人" + (f"，移除 {len(removing)} 人" if removing else "") + "）。"
         messages.success(request, text)
     return redirect(back + (f"#block-{request.POST.get('block')}" if request.POST.get("block") else ""))
+
+
+def attendance_person(request, pk, candidate_pk):
+    """One trainee's attendance at one session: present, partial (hours attended) or on
+    leave (with the reason)."""
+    user = request.user
+    if user.is_read_only or not (user.is_county_staff or user.is_township_officer):
+        raise PermissionDenied("培训出勤由县委组织部干部或乡镇组织委员登记。")
+    session = get_object_or_404(TrainingSession, pk=pk)
+    candidate = get_object_or_404(_session_trainees(user, session), pk=candidate_pk)
+    current = Attendance.objects.filter(session=session, candidate=candidate).first()
+    initial = {"status": current.status, "hours": current.hours, "reason": current.leave_reason} if current else None
+    form = forms.AttendancePersonForm(request.POST or None, initial=initial, session=session)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            workflow.set_attendance(session=session, candidate=candidate, by=user, status=d["status"], hours=d.get("hours"),
+                                    reason=d.get("reason", ""))
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已登记{candidate.name}的出勤：{Attendance.Status(d['status']).label}。")
+            return redirect(reverse("reserves:training_detail", args=[pk]) + f"?village={candidate.village_id}#block-{candidate.village_id}")
+    return render(request, "reserves/simple_form.html", {
+        "c": candidate, "form": form, "title": f"{session.date:%Y.%m.%d} {session.topic}：出勤情况", "action_url": request.path,
+    }, status=400 if request.method == "POST" else 200)
 
 
 # --- villages: readiness for the next 换届 ------------------------------------------------------------

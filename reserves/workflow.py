@@ -39,6 +39,7 @@ from reserves.models import (
     Candidate,
     FinalInspection,
     FollowUpVisit,
+    PartyDevelopment,
     PoolEntry,
     TrainingSession,
     Transition,
@@ -152,6 +153,16 @@ def _check_stage(candidate: Candidate, key: str, user=None) -> Move:
             raise AlreadyHandled(f"{candidate.stage_sentence}，此事项已由他人办理，请刷新页面。")
         raise WorkflowError(f"{candidate.stage_sentence}，不能办理“{move.label}”。")
     return move
+
+
+def handled_by_someone_else(candidate: Candidate, key: str, user) -> bool:
+    """Whether ``key`` is unavailable because the record already moved on through this
+    move or a sibling (someone acted first), rather than never having been possible."""
+    if key == Action.FOLLOW_UP:
+        return candidate.stage == Stage.APPOINTED and not candidate.follow_ups.filter(visited_on__isnull=True).exists()
+    if key not in ALLOWED:
+        return False
+    return candidate.stage not in ALLOWED[key].from_stages and _was_handled(candidate, key)
 
 
 def _was_handled(candidate: Candidate, key: str) -> bool:
@@ -751,6 +762,12 @@ def import_at_stage(*, candidates: list[Candidate], stage: str, by, note: str) -
     return _bulk_insert(candidates, stage=stage, by=by, action=Action.IMPORT, note=note)
 
 
+def _lock_session(session: TrainingSession) -> TrainingSession:
+    """Re-read the session under a row lock: attendance saves for one session queue here,
+    so two people saving the same block at once never race on the unique row."""
+    return TrainingSession.objects.select_for_update().get(pk=session.pk)
+
+
 @atomic_write
 def record_attendance(*, session: TrainingSession, candidates, by, replace: bool = False, within=None) -> int:
     """Tick attendance for many trainees at once; each gets the session's hours.
@@ -758,13 +775,49 @@ def record_attendance(*, session: TrainingSession, candidates, by, replace: bool
     Only sessions inside a trainee's two-year cycle count towards its 150 hours.
     With ``replace``, trainees the user can see (for a township officer: their own
     township's; the session itself is county-wide) who are not ticked lose their
-    attendance for this session; nobody else's is touched. ``within`` (candidate
-    pks: the block of the page that was saved, e.g. one village) narrows who may lose
-    it further. Returns the number of attendances added."""
+    attendance for this session; nobody else's is touched, and a leave (recorded with
+    its reason on the person's own form) is never dropped by a box left unticked.
+    Ticking someone on leave records them as present. ``within`` (candidate pks: the
+    block of the page that was saved, e.g. one village) narrows who may lose it
+    further. Concurrent saves of one session queue on the session's row lock.
+    Returns the number of attendances added."""
     if by is None or by.is_read_only or not _role_ok(by, (Role.COUNTY_STAFF, Role.TOWNSHIP_OFFICER)):
         raise WorkflowError("培训出勤由县委组织部干部或乡镇组织委员登记。")
+    session = _lock_session(session)
     visible = Candidate.objects.visible_to(by).filter(stage=Stage.TRAINING)
     pks = {c.pk for c in candidates}
+    _check_attendees(session, visible, pks)
+    touched = set()
+    if replace:
+        dropped = Attendance.objects.filter(session=session, candidate__in=visible, status__in=Attendance.ATTENDED).exclude(
+            candidate__in=pks)
+        if within is not None:
+            dropped = dropped.filter(candidate_id__in=list(within))
+        touched |= set(dropped.values_list("candidate_id", flat=True))
+        dropped.delete()
+    existing = dict(Attendance.objects.filter(session=session, candidate__in=pks).values_list("candidate_id", "status"))
+    back = [pk for pk, status in existing.items() if status == Attendance.Status.LEAVE]
+    if back:
+        Attendance.objects.filter(session=session, candidate_id__in=back).update(
+            status=Attendance.Status.PRESENT, hours=session.hours, leave_reason="", recorded_by=by)
+        touched |= set(back)
+    new = [Attendance(session=session, candidate_id=pk, hours=session.hours, recorded_by=by) for pk in sorted(pks - set(existing))]
+    if new:
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(new, Attendance, default_user=by)
+        except IntegrityError:  # a writer that did not take the session lock (another path) got there first
+            raise AlreadyHandled("本次培训的出勤刚由他人登记，请刷新页面后查看。") from None
+    refresh_hours_ledger(touched | {a.candidate_id for a in new})
+    audit.record(
+        AuditEvent.Kind.OTHER, user=by, summary=f"登记培训出勤：{session}（{len(pks)} 人）", session=session.pk, count=len(pks)
+    )
+    return len(new)
+
+
+def _check_attendees(session: TrainingSession, visible, pks: set) -> None:
+    """Everyone in ``pks`` is a trainee the user can see, whose cycle covers the session
+    and who is invited to it."""
     allowed = set(visible.filter(pk__in=pks).values_list("pk", flat=True))
     if pks - allowed:
         raise WorkflowError("所选人员中有不在培养期或不在您管辖范围内的人员。")
@@ -781,22 +834,111 @@ def record_attendance(*, session: TrainingSession, candidates, by, replace: bool
         invited = set(session.trainees.filter(pk__in=pks).values_list("pk", flat=True))
         if pks - invited:
             raise WorkflowError("所选人员中有不在本次培训指定参训名单内的人员。")
-    touched = set()
-    if replace:
-        dropped = Attendance.objects.filter(session=session, candidate__in=visible).exclude(candidate__in=pks)
-        if within is not None:
-            dropped = dropped.filter(candidate_id__in=list(within))
-        touched |= set(dropped.values_list("candidate_id", flat=True))
-        dropped.delete()
-    existing = set(Attendance.objects.filter(session=session, candidate__in=pks).values_list("candidate_id", flat=True))
-    new = [Attendance(session=session, candidate_id=pk, hours=session.hours, recorded_by=by) for pk in sorted(pks - existing)]
-    if new:
-        bulk_create_with_history(new, Attendance, default_user=by)
-    refresh_hours_ledger(touched | {a.candidate_id for a in new})
+
+
+def _attendance_text(status, hours, reason) -> str:
+    if status is None:
+        return "未登记"
+    if status == Attendance.Status.LEAVE:
+        return f"请假（{reason}）"
+    return f"{Attendance.Status(status).label} {float(hours):g} 学时"
+
+
+@atomic_write
+def set_attendance(*, session: TrainingSession, candidate: Candidate, by, status: str, hours=None, reason: str = "") -> Attendance:
+    """One trainee's attendance at one session: present (the session's hours), partial
+    (the hours actually attended, more than 0 and fewer than the session's) or on leave
+    (a reason, no hours). The hours ledger follows in the same transaction; the audit
+    entry carries the attendance before and after."""
+    if by is None or by.is_read_only or not _role_ok(by, (Role.COUNTY_STAFF, Role.TOWNSHIP_OFFICER)):
+        raise WorkflowError("培训出勤由县委组织部干部或乡镇组织委员登记。")
+    session = _lock_session(session)
+    c = _lock(candidate.pk)
+    if not region_in_scope(by, c.village):
+        raise WorkflowError("该人员不在您的管辖范围内。")
+    _check_attendees(session, Candidate.objects.visible_to(by).filter(stage=Stage.TRAINING), {c.pk})
+    S_ = Attendance.Status
+    if status == S_.PRESENT:
+        hours, reason = session.hours, ""
+    elif status == S_.PARTIAL:
+        try:
+            hours = Decimal(str(hours)).quantize(Decimal("0.1"))
+        except Exception:  # noqa: BLE001 - any unparsable number is the same refusal
+            raise WorkflowError("请填写实际参训学时。") from None
+        if not Decimal("0") < hours < session.hours:
+            raise WorkflowError(f"部分参加的实际参训学时应大于 0 且少于本次培训的 {float(session.hours):g} 学时。")
+        reason = (reason or "").strip()
+    elif status == S_.LEAVE:
+        hours, reason = Decimal("0"), _require_text(reason, "请填写请假事由。")
+    else:
+        raise WorkflowError("请选择出勤情况。")
+    current = Attendance.objects.filter(session=session, candidate=c).first()
+    before = _attendance_text(current.status, current.hours, current.leave_reason) if current else _attendance_text(None, 0, "")
+    if current is None:
+        current = Attendance(session=session, candidate=c)
+    current.status, current.hours, current.leave_reason, current.recorded_by = status, hours, reason[:200], by
+    current.save()
+    refresh_hours_ledger([c.pk])
+    after = _attendance_text(status, hours, reason)
     audit.record(
-        AuditEvent.Kind.OTHER, user=by, summary=f"登记培训出勤：{session}（{len(pks)} 人）", session=session.pk, count=len(pks)
+        AuditEvent.Kind.OTHER, user=by, region=c.village,
+        summary=f"{c.name}（{c.village.name}）：{session} 出勤 {before} → {after}",
+        candidate=c.pk, session=session.pk, changes={"出勤情况": {"before": before, "after": after}},
     )
-    return len(new)
+    return current
+
+
+# --- party development ------------------------------------------------------------------------
+
+# 预备党员 and 正式党员 move 政治面貌 (codes.POLITICAL_STATUS: 02 中共预备党员, 01 中共党员).
+PARTY_STATUS = {PartyDevelopment.Step.PROBATIONARY: "02", PartyDevelopment.Step.FULL: "01"}
+PARTY_STEP_STAGES = (
+    Stage.TRAINING, Stage.FINAL_INSPECTED, Stage.COMMITTEE_APPROVED, Stage.FINAL_FILED, Stage.POOL, Stage.APPOINTED,
+)
+
+
+@atomic_write
+def record_party_step(*, candidate: Candidate, by, step: str, on: date, note: str = "") -> PartyDevelopment:
+    """A step of party development (发展入党). Steps keep their order in time; 正式党员
+    needs 预备党员 first. At 预备党员 and 正式党员 the person's 政治面貌 becomes 中共预备党员
+    / 中共党员 in the same transaction (never back: a 预备党员 step recorded late for
+    someone already 中共党员 leaves it). The audit entry carries 政治面貌 before and after."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, (Role.TOWNSHIP_OFFICER, Role.COUNTY_STAFF))
+    Step = PartyDevelopment.Step
+    if c.stage not in PARTY_STEP_STAGES:
+        raise WorkflowError(f"该人员当前为“{c.get_stage_display()}”，不能登记发展入党。")
+    if step not in Step.values:
+        raise WorkflowError("请选择发展入党阶段。")
+    if on is None or on > date.today():
+        raise WorkflowError("发展入党日期不能晚于今天。")
+    recorded = dict(PartyDevelopment.objects.filter(candidate=c).values_list("step", "date"))
+    if step in recorded:
+        raise WorkflowError(f"已登记过“{Step(step).label}”（{recorded[step]:%Y年%m月%d日}）。")
+    if step == Step.FULL and Step.PROBATIONARY not in recorded:
+        raise WorkflowError("转为正式党员之前，请先登记预备党员。")
+    order = list(Step.values)
+    for other, day in recorded.items():
+        earlier = order.index(other) < order.index(step)
+        if (earlier and day > on) or (not earlier and day < on):
+            raise WorkflowError(f"“{Step(step).label}”的日期应在“{Step(other).label}”（{day:%Y年%m月%d日}）{'之后' if earlier else '之前'}。")
+    row = PartyDevelopment.objects.create(candidate=c, step=step, date=on, note=(note or "").strip()[:200])
+    before = c.political_status
+    target = PARTY_STATUS.get(step)
+    if target and not (target == "02" and before == "01"):
+        c.political_status = target
+        c.save(update_fields=["political_status"])
+    changes = {"发展入党": {"before": "", "after": f"{Step(step).label}（{on:%Y年%m月%d日}）"}}
+    if c.political_status != before:
+        changes["政治面貌"] = {"before": c.__class__(political_status=before).get_political_status_display(),
+                           "after": c.get_political_status_display()}
+    audit.record(
+        AuditEvent.Kind.OTHER, user=by, region=c.village,
+        summary=f"{c.name}（{c.village.name}）：登记发展入党 {Step(step).label}"
+                + (f"，政治面貌 {changes['政治面貌']['before']} → {changes['政治面貌']['after']}" if "政治面貌" in changes else ""),
+        candidate=c.pk, record="party", changes=changes,
+    )
+    return row
 
 
 # --- batches: many people, one transaction, all or none ---------------------------------------------

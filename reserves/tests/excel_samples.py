@@ -55,5 +55,6 @@ def attendance(personas):
 def appraisals(personas):
     trainee, pooled, appointed = _people_in_every_stage(personas)
     Appraisal.objects.create(candidate=trainee, year=1, appraised_on=date.today(), grade=builders.grade("优秀"),
-                             opinion="=表现突出，群众认可。", tallies={"政治表现": {"好": 12, "较好": 3}})
+                             opinion="=表现突出，群众认可。", raters=15,
+                             tallies={d: {"好": 12, "较好": 3} for d in ["政治表现", "学习表现", "工作表现", "能力表现", "作风表现"]})
     return [RoundTrip(user=personas.officer_a), RoundTrip(user=personas.county_staff)]

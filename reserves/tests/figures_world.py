@@ -33,7 +33,7 @@ def build(personas) -> None:
     builders.submitted(personas, t.village_a2, name="王三")
     builders.pooled(personas, t.village_a1, name="王四")
     promoted = builders.appointed(personas, t.village_a2, name="王五")
-    Promotion.objects.create(candidate=promoted, date=today, post="乡镇党委委员", into_township_leadership=True)
+    Promotion.objects.create(candidate=promoted, date=today, post="乡镇党委委员", kind="township_leadership")
 
     # 沙坪镇: a trainee, and an appointee whose whole story lies over a year back.
     builders.training(personas, t.village_b1, start=today - timedelta(days=100), name="李一")
@@ -41,4 +41,4 @@ def build(personas) -> None:
     Appointment.objects.filter(candidate=old).update(appointed_on=last_year)
     Appraisal.objects.filter(candidate=old).update(appraised_on=last_year - timedelta(days=60))
     _backdate(old, (today - last_year).days)
-    Promotion.objects.create(candidate=old, date=last_year, post="副镇长", into_township_leadership=True)
+    Promotion.objects.create(candidate=old, date=last_year, post="副镇长", kind="township_leadership")

@@ -130,7 +130,8 @@ def test_the_new_session_form_groups_trainees_by_village(personas, login):
 
 def test_a_session_for_named_trainees_keeps_the_ticks_when_refused(personas, login):
     people = _trainees(personas, personas.tree.village_a1, ["甲", "乙"])
-    data = {"date": "", "topic": "政策", "hours": "8", "place": "县委党校", "trainees": [people[1].pk]}
+    data = {"date": "", "topic": "政策", "hours": "8", "place": "县委党校", "trainees": [people[1].pk],
+            "subject": "policy", "teacher_kind": "party_school"}
     response = login(personas.county_staff).post(reverse("reserves:training_create"), data)
     assert response.status_code == 200 and response.context["selected"] == {str(people[1].pk)}
     assert f'value="{people[1].pk}" checked' in response.content.decode()
@@ -138,7 +139,8 @@ def test_a_session_for_named_trainees_keeps_the_ticks_when_refused(personas, log
 
 def test_a_session_for_named_trainees_is_saved_with_them(personas, login):
     people = _trainees(personas, personas.tree.village_a1, ["甲", "乙"])
-    data = {"date": date.today().isoformat(), "topic": "政策", "hours": "8", "place": "县委党校", "trainees": [people[1].pk]}
+    data = {"date": date.today().isoformat(), "topic": "政策", "hours": "8", "place": "县委党校", "trainees": [people[1].pk],
+            "subject": "policy", "teacher_kind": "party_school"}
     response = login(personas.county_staff).post(reverse("reserves:training_create"), data)
     assert response.status_code == 302
     assert list(TrainingSession.objects.get().trainees.values_list("name", flat=True)) == ["乙"]

@@ -103,6 +103,8 @@ def test_a_session_for_named_trainees_and_its_attendance_by_village(page, live_s
     page.fill("#id_date", date.today().isoformat())
     page.fill("#id_topic", "村级财务管理")
     page.fill("#id_hours", "6")
+    page.select_option("#id_subject", "guidance")
+    page.select_option("#id_teacher_kind", "secretary")
     page.select_option("[data-filter-township]", str(tree.township_b.pk))
     assert page.locator("[data-picker-row]:visible").count() == 2
     page.fill("[data-filter-q]", "ww")

@@ -268,20 +268,24 @@ def test_attendance_is_recorded_through_the_workflow(personas, officer, tmp_path
 
 def test_appraisals_import_for_trainees_and_round_trip(personas, officer, tmp_path):
     trainee = builders.training(personas)
-    header = ["姓名", "身份证号码", "培养年度", "评议日期", "年度综合评价等次", "集体鉴定意见", "政治表现·好", "政治表现·较好"]
-    path = files.write_xlsx(tmp_path / "p.xlsx", [header, [trainee.name, trainee.id_number, "第一年", "2026.06.30", "优秀", "表现突出。", 12, 3]])
+    dims = ["政治表现", "学习表现", "工作表现", "能力表现", "作风表现"]
+    header = ["姓名", "身份证号码", "培养年度", "评议日期", "参加评议人数", "年度综合评价等次", "集体鉴定意见",
+              *[f"{d}·{r}" for d in dims for r in ("好", "较好")]]
+    today = f"{date.today():%Y.%m.%d}"
+    path = files.write_xlsx(tmp_path / "p.xlsx", [header, [trainee.name, trainee.id_number, "第一年", today, 15, "优秀", "表现突出。",
+                                                          *[12, 3] * 5]])
     upload(officer, "reserve_appraisals", path)
     job = last_job(personas.officer_a)
     assert job.new_rows == 1, job.errors
     confirm(officer, job)
     appraisal = Appraisal.objects.get()
-    assert (appraisal.year, appraisal.grade.name, appraisal.tallies) == (1, "优秀", {"政治表现": {"好": 12, "较好": 3}})
+    assert (appraisal.year, appraisal.grade.name, appraisal.raters, appraisal.tallies["政治表现"]) == (1, "优秀", 15, {"好": 12, "较好": 3})
     exported = tmp_path / "export.xlsx"
     exported.write_bytes(b"".join(officer.get(reverse("excel:export", args=["reserve_appraisals"])).streaming_content))
     upload(officer, "reserve_appraisals", exported)
     job = last_job(personas.officer_a)
     assert (job.unchanged_rows, job.error_rows) == (1, 0), job.errors
-    changed = files.write_xlsx(tmp_path / "p2.xlsx", [header, [trainee.name, trainee.id_number, "1", "2026.06.30", "合格", "改了。", 1, 1]])
+    changed = files.write_xlsx(tmp_path / "p2.xlsx", [header, [trainee.name, trainee.id_number, "1", today, 2, "合格", "改了。", *[1, 1] * 5]])
     upload(officer, "reserve_appraisals", changed)
     assert "不能通过导入修改" in last_job(personas.officer_a).errors[0]["message"]
 
@@ -378,6 +382,18 @@ def test_a_birth_month_that_differs_from_the_id_is_refused(personas, officer, tm
     errors = {e["row"]: e["message"] for e in last_job(personas.officer_a).errors}
     assert errors == {2: "出生年月与身份证号码不符（号码显示为1987年11月）。",
                       3: "出生日期与身份证号码不符（号码显示为1990年9月14日）。"}
+
+
+def test_an_imported_appraisal_is_checked_against_its_cycle_year_and_raters(personas, officer, tmp_path):
+    trainee = builders.training(personas)  # the cycle starts today
+    header = ["姓名", "身份证号码", "培养年度", "评议日期", "参加评议人数", "年度综合评价等次", "集体鉴定意见", "政治表现·好", "政治表现·较好"]
+    before = f"{date.today() - timedelta(days=30):%Y.%m.%d}"
+    path = files.write_xlsx(tmp_path / "p.xlsx", [header, [trainee.name, trainee.id_number, "第一年", before, 15, "优秀", "好。", 12, 2]])
+    upload(officer, "reserve_appraisals", path)
+    messages = [e["message"] for e in last_job(personas.officer_a).errors]
+    assert any("评议日期应在培养第一年内" in m for m in messages), messages
+    assert any("“政治表现”各等次票数合计 14 票，与参加评议人数 15 人不符" in m for m in messages), messages
+    assert not Appraisal.objects.exists()
 
 
 def test_other_date_columns_need_a_full_date(personas, officer, tmp_path):

@@ -57,7 +57,7 @@ def test_dates_without_an_event_ask_which_date(personas, login):
 def test_each_date_filter_agrees_with_its_figure(personas, login, key, figure):
     b.appointed(personas, name="任用甲")
     c = b.pooled(personas, personas.tree.village_b1, name="入库乙")
-    Promotion.objects.create(candidate=c, date=date.today(), post="副镇长", into_township_leadership=True)
+    Promotion.objects.create(candidate=c, date=date.today(), post="副镇长", kind="township_leadership")
     b.draft(personas, name="草稿丙")
     period = preset("this_year")
     for user in (personas.county_staff, personas.officer_a, personas.officer_b):

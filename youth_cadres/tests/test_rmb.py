@@ -136,7 +136,7 @@ def test_the_reserves_form_uses_the_bank_record_of_the_same_person(personas, log
     from reserves.tests import builders as b
 
     candidate = b.appointed(personas)
-    Promotion.objects.create(candidate=candidate, date=date(2024, 3, 1), post="副镇长", unit="崇阳县天城镇", into_township_leadership=True)
+    Promotion.objects.create(candidate=candidate, date=date(2024, 3, 1), post="副镇长", unit="崇阳县天城镇", kind="township_leadership")
     full_cadre(unit, id_number=candidate.id_number, name=candidate.name)
     page = login(personas.county_staff).get(reverse("documents:rmb_print", args=["reserves", candidate.pk])).content.decode()
     assert "华中农业大学公共管理专业" in page and "崇阳县天城镇副镇长" in page

@@ -20,7 +20,7 @@ def promoted(personas, village=None, **fields):
     c = b.appointed(personas, village, on=date(2021, 1, 10), **fields)
     PartyDevelopment.objects.create(candidate=c, step=PartyDevelopment.Step.PROBATIONARY, date=date(2019, 6, 20))
     p = Promotion.objects.create(candidate=c, date=date(2024, 3, 15), post="党委委员、副镇长", unit="崇阳县天城镇",
-                                 into_township_leadership=True)
+                                 kind="township_leadership")
     return c, p
 
 
