@@ -364,7 +364,7 @@ def _action_for_post(candidate, user, key):
     if action is not None:
         return action
     if workflow.handled_by_someone_else(candidate, key, user):
-        raise workflow.AlreadyHandled(f"该人员当前为“{candidate.get_stage_display()}”，此事项已由他人办理，请刷新页面。")
+        raise workflow.AlreadyHandled(f"{candidate.stage_sentence}，此事项已由他人办理，请刷新页面。")
     raise PermissionDenied("您不能对该人员办理此事项（阶段或权限不符）。")
 
 

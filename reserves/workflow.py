@@ -907,7 +907,7 @@ def record_party_step(*, candidate: Candidate, by, step: str, on: date, note: st
     _check_actor(by, c, (Role.TOWNSHIP_OFFICER, Role.COUNTY_STAFF))
     Step = PartyDevelopment.Step
     if c.stage not in PARTY_STEP_STAGES:
-        raise WorkflowError(f"该人员当前为“{c.get_stage_display()}”，不能登记发展入党。")
+        raise WorkflowError(f"{c.stage_sentence}，不能登记发展入党。")
     if step not in Step.values:
         raise WorkflowError("请选择发展入党阶段。")
     if on is None or on > date.today():
