@@ -340,5 +340,13 @@ FIGURES_CACHE_STALE_SECONDS = env_int("FIGURES_CACHE_STALE_SECONDS", 120)
 # minority names (cadre_portal.people.clean_name; docs/SECURITY.md).
 PERSON_NAME_EXTRA_CHARACTERS = os.environ.get("PERSON_NAME_EXTRA_CHARACTERS", "〇")
 
+# Reserve cadres' age at nomination (reserves.models.nominee_age_check): under
+# RESERVES_AGE_MIN is refused (form and import); outside the usual band
+# RESERVES_AGE_USUAL_MIN–RESERVES_AGE_USUAL_MAX the form asks for a confirmation and
+# the person page shows a warning.
+RESERVES_AGE_MIN = env_int("RESERVES_AGE_MIN", 18)
+RESERVES_AGE_USUAL_MIN = env_int("RESERVES_AGE_USUAL_MIN", 20)
+RESERVES_AGE_USUAL_MAX = env_int("RESERVES_AGE_USUAL_MAX", 45)
+
 # The portal's address as users reach it, for links in reminder e-mails.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")

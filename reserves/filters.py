@@ -7,14 +7,14 @@ from datetime import date
 import django_filters
 from dateutil.relativedelta import relativedelta
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from cadre_portal import codes
 from cadre_portal.filters import PortalFilterSet
 from cadre_portal.models import Region
 from cadre_portal.people import name_search_q
-from reserves import events
-from reserves.models import Candidate, FollowUpVisit
+from reserves import duties, events
+from reserves.models import Candidate
 
 AGE_BANDS = [("-25", "25岁及以下"), ("26-30", "26-30岁"), ("31-35", "31-35岁"), ("36-40", "36-40岁"), ("41-", "41岁及以上")]
 YES = [("1", "是")]
@@ -91,12 +91,13 @@ class CandidateFilter(ScopedRegionFilterMixin, EventDateFilters, PortalFilterSet
     political_status = django_filters.ChoiceFilter(label="政治面貌", choices=codes.POLITICAL_STATUS, empty_label="全部")
     behind = django_filters.ChoiceFilter(label="学时进度落后", choices=YES, method="filter_behind", empty_label="不限")
     follow_up_due = django_filters.ChoiceFilter(label="回访到期", choices=YES, method="filter_follow_up", empty_label="不限")
+    due = django_filters.ChoiceFilter(label="待办事项", choices=duties.CHOICES, method="filter_due", empty_label="不限")
 
     class Meta:
         model = Candidate
         form = EventDateForm
         fields = ["q", "township", "village", "stage", "priority_group", "age_band", "education", "political_status",
-                  "behind", "follow_up_due", "date_event", "date_from", "date_to"]
+                  "behind", "follow_up_due", "due", "date_event", "date_from", "date_to"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,17 +116,16 @@ class CandidateFilter(ScopedRegionFilterMixin, EventDateFilters, PortalFilterSet
             q &= Q(birth_date__gt=today - relativedelta(years=int(high) + 1))
         return qs.filter(q)
 
+    def filter_follow_up(self, qs, name, value):
+        return duties.people("follow_up", queryset=qs) if value else qs
+
     def filter_behind(self, qs, name, value):
         # The stored hours ledger: one indexed date comparison (see Candidate.hours_behind_from).
-        if not value:
-            return qs
-        return qs.filter(stage=Candidate.Stage.TRAINING, hours_behind_from__lte=date.today())
+        return duties.people("behind", queryset=qs) if value else qs
 
-    def filter_follow_up(self, qs, name, value):
-        if not value:
-            return qs
-        due = FollowUpVisit.objects.due().filter(candidate=OuterRef("pk"))
-        return qs.filter(Exists(due))
+    def filter_due(self, qs, name, value):
+        """待办事项: the people a home-panel count or a reminder names (``reserves.duties``)."""
+        return duties.people(value, queryset=qs) if value else qs
 
 
 class PoolFilter(ScopedRegionFilterMixin, PortalFilterSet):

@@ -28,6 +28,7 @@ from reserves.models import (
     Promotion,
     TrainingSession,
     appraisal_problems,
+    nominee_age_check,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -64,6 +65,10 @@ class NominationForm(_Crispy, forms.ModelForm):
 
     priority_group_choices = forms.MultipleChoiceField(
         label="优先选定群体", choices=codes.PRIORITY_GROUP, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    age_confirmed = forms.BooleanField(
+        label="年龄超出通常范围，确认推荐", required=False,
+        help_text="仅当年龄超出通常范围时需要勾选。",
     )
 
     class Meta:
@@ -104,6 +109,7 @@ class NominationForm(_Crispy, forms.ModelForm):
                     Row(Column("name", css_class="col-md-4"), Column("id_number", css_class="col-md-5"), Column("phone", css_class="col-md-3")),
                     Row(Column("sex", css_class="col-md-2"), Column("birth_date", css_class="col-md-3"), Column("ethnicity", css_class="col-md-3"), Column("political_status", css_class="col-md-4")),
                     Row(Column("education", css_class="col-md-4"), Column("degree", css_class="col-md-4"), Column("native_place", css_class="col-md-4")),
+                    "age_confirmed",
                 ),
                 Fieldset(
                     "推荐情况",
@@ -131,6 +137,18 @@ class NominationForm(_Crispy, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        birth = data.get("birth_date")
+        if birth is None and data.get("id_number"):
+            from cadre_portal import idcard
+
+            birth = idcard.parse(data["id_number"]).birth_date
+        check = nominee_age_check(birth)
+        if check is not None:
+            level, message = check
+            if level == "refuse":
+                self.add_error("birth_date" if data.get("birth_date") else "id_number", message)
+            elif not data.get("age_confirmed"):
+                self.add_error("age_confirmed", message + "如确需推荐，请勾选“年龄超出通常范围，确认推荐”。")
         self.instance.criteria = {
             code: {"rating": data.get(f"criterion_{code}_rating", ""), "note": data.get(f"criterion_{code}_note", "")}
             for code, _ in SELECTION_CRITERIA

@@ -121,6 +121,24 @@ def appraisal_problems(*, training_start: date | None, year: int | None, apprais
     return problems
 
 
+def nominee_age_check(birth_date: date | None, today: date | None = None) -> tuple[str, str] | None:
+    """A nominee's age against the settings: ("refuse", message) under
+    ``RESERVES_AGE_MIN``, ("warn", message) outside the usual band, None when usual
+    (or when the birth date is unknown)."""
+    from cadre_portal.people import age_on
+
+    age = age_on(birth_date, today)
+    if age is None:
+        return None
+    low = settings.RESERVES_AGE_MIN
+    usual_low, usual_high = settings.RESERVES_AGE_USUAL_MIN, settings.RESERVES_AGE_USUAL_MAX
+    if age < low:
+        return "refuse", f"年龄 {age} 岁，未满 {low} 周岁，不能推荐为后备干部。"
+    if age < usual_low or age > usual_high:
+        return "warn", f"年龄 {age} 岁，超出通常 {usual_low}–{usual_high} 岁的范围。"
+    return None
+
+
 # --- Candidate ----------------------------------------------------------------
 
 
@@ -357,6 +375,14 @@ class Candidate(PersonFields):
         (the workflow saves the two ledger fields)."""
         self.hours_attended = Decimal(hours or 0)
         self.hours_behind_from = hours_behind_from(self.hours_attended, self.training_start, self.training_end)
+
+    @property
+    def age_warning(self) -> str:
+        """The age warning of a nominee still being nominated ("" when none)."""
+        if self.stage not in (*self.EDITABLE_STAGES, self.Stage.SUBMITTED):
+            return ""
+        check = nominee_age_check(self.birth_date)
+        return check[1] if check else ""
 
     @property
     def is_behind_on_hours(self) -> bool:

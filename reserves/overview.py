@@ -21,8 +21,8 @@ from django.urls import reverse
 from cadre_portal.figures import registry
 from cadre_portal.figures.periods import Period
 from cadre_portal.models import Region
-from reserves import events
-from reserves.models import VILLAGE_MAX, VILLAGE_MIN, Candidate, FollowUpVisit
+from reserves import duties, events
+from reserves.models import VILLAGE_MAX, VILLAGE_MIN, Candidate
 
 S = Candidate.Stage
 
@@ -48,6 +48,7 @@ class TownshipRow:
     flows: list[Cell] = field(default_factory=list)
     behind: Cell | None = None
     due: Cell | None = None
+    gap: Cell | None = None
     lacking: list[dict] = field(default_factory=list)
     over: list[dict] = field(default_factory=list)
     villages: int = 0
@@ -102,18 +103,18 @@ def build(user, period: Period) -> Overview:
 
     flows = {key: events.get(key).people_by(user, period.start, period.end, "village__parent_id") for key in FLOW_EVENTS}
 
-    behind, due = {}, {}
+    behind, due, gap = {}, {}, {}
     if current:
+        # Today's duties, by the very querysets of the home panels, rosters and reminders.
         today = period.end
-        behind = dict(
-            Candidate.objects.visible_to(user).training().filter(hours_behind_from__lte=today).order_by()
-            .values("village__parent_id").annotate(n=Count("pk")).values_list("village__parent_id", "n")
-        )
-        due = dict(
-            FollowUpVisit.objects.visible_to(user).due(as_of=today).order_by()
-            .values("candidate__village__parent_id").annotate(n=Count("candidate_id", distinct=True))
-            .values_list("candidate__village__parent_id", "n")
-        )
+
+        def per_township(key):
+            return dict(
+                duties.people(key, user, today=today).order_by().values("village__parent_id").annotate(n=Count("pk"))
+                .values_list("village__parent_id", "n")
+            )
+
+        behind, due, gap = per_township("behind"), per_township("follow_up"), per_township("training_gap")
 
     sizes = registry.get("reserves.village_size").rows(user, period)
     outside = list(
@@ -135,9 +136,11 @@ def build(user, period: Period) -> Overview:
             row.flows.append(Cell(n, event_list_url(key, period, township=t.pk) if n else ""))
         if current:
             n = behind.get(t.pk, 0)
-            row.behind = Cell(n, _list_url(township=t.pk, stage=S.TRAINING, behind="1") if n else "")
+            row.behind = Cell(n, duties.roster_url("behind", township=t.pk) if n else "")
             n = due.get(t.pk, 0)
-            row.due = Cell(n, _list_url(township=t.pk, follow_up_due="1") if n else "")
+            row.due = Cell(n, duties.roster_url("follow_up", township=t.pk) if n else "")
+            n = gap.get(t.pk, 0)
+            row.gap = Cell(n, duties.roster_url("training_gap", township=t.pk) if n else "")
         for v in outside:
             if v["parent_id"] == t.pk:
                 v["url"] = _list_url(village=v["pk"]) if current else ""
@@ -154,9 +157,11 @@ def build(user, period: Period) -> Overview:
         totals.flows.append(Cell(n, event_list_url(key, period) if n else ""))
     if current:
         n = sum(r.behind.value for r in rows)
-        totals.behind = Cell(n, _list_url(stage=S.TRAINING, behind="1") if n else "")
+        totals.behind = Cell(n, duties.roster_url("behind") if n else "")
         n = sum(r.due.value for r in rows)
-        totals.due = Cell(n, _list_url(follow_up_due="1") if n else "")
+        totals.due = Cell(n, duties.roster_url("follow_up") if n else "")
+        n = sum(r.gap.value for r in rows)
+        totals.gap = Cell(n, duties.roster_url("training_gap") if n else "")
     return Overview(
         period=period, rows=rows, totals=totals, current=current,
         stage_labels=[SHORT_STAGE_LABELS[s] for s in STAGES],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from cadre_portal.models import Region
+from reserves import duties
 from reserves.models import VILLAGE_MAX, VILLAGE_MIN, Candidate, FollowUpVisit
 
 S = Candidate.Stage
@@ -39,13 +40,19 @@ def township_todo(user):
         **counts,
         "returned_people": list(qs.filter(stage=S.RETURNED).select_related("village")[:5]),
         "outside": _villages_outside(user),
-        "appraisal_due": qs.appraisal_due().count(),
-        "cycle_ended": qs.cycle_ended().count(),
-        "behind": qs.behind_on_hours().count(),
-        "follow_ups_due": FollowUpVisit.objects.visible_to(user).due().count(),
+        "duties": duty_counts(user, ("appraisal", "cycle_ended", "behind", "training_gap", "follow_up")),
         "vmin": VILLAGE_MIN,
         "vmax": VILLAGE_MAX,
     }
+
+
+def duty_counts(user, keys) -> list[dict]:
+    """Per duty: its label, how many of the user's people it names and the roster link —
+    the count is the roster's own queryset (``reserves.duties``)."""
+    return [
+        {"key": key, "label": duties.DUTIES[key].label, "count": duties.people(key, user).count(), "url": duties.roster_url(key)}
+        for key in keys
+    ]
 
 
 def county_queue(user):
@@ -60,8 +67,8 @@ def county_queue(user):
     return {
         **counts,
         "submitted_people": list(qs.filter(stage=S.SUBMITTED).select_related("village__parent").order_by("village__path")[:8]),
-        "follow_ups_due": FollowUpVisit.objects.visible_to(user).due().count(),
-        "follow_ups_overdue": FollowUpVisit.objects.visible_to(user).overdue().count(),
+        "duties": duty_counts(user, ("training_gap", "follow_up")),
+        "follow_ups_overdue": FollowUpVisit.objects.visible_to(user).overdue().values("candidate_id").distinct().count(),
     }
 
 

@@ -14,7 +14,13 @@ Kinds:
 - ``appraisal_season``: the annual appraisal window — each township is asked
   to record the year's appraisal of every trainee who lacks it;
 - ``followup_due`` / ``followup_overdue``: first-year follow-up visits due
-  soon, and overdue (escalated to county staff).
+  soon, and overdue (escalated to county staff);
+- ``training_gap``: once a quarter, the county's summary of trainees who attended
+  no session in the last completed quarter of their cycle, township by township.
+
+The kinds that name people due for something (``hours_behind``,
+``appraisal_season``, ``training_gap``) select them through ``reserves.duties`` —
+the same queryset as the home panels' counts and the roster they open.
 
 Every kind reads its lead time and recipients from its ``ReminderSetting`` and
 selects its rows with a fixed number of queries (``values()`` rows, the hours
@@ -33,10 +39,9 @@ from django.urls import NoReverseMatch, reverse
 from cadre_portal import codes
 from cadre_portal.notifications.periods import month_day, quarter_bounds, quarter_key
 from cadre_portal.notifications.registry import Due, ReminderKind, register
+from reserves import duties
+from reserves.duties import APPRAISAL_MIN_DAYS
 from reserves.models import REQUIRED_HOURS, Appraisal, Candidate, FollowUpVisit, TrainingSession
-
-# The first appraisal falls in the first season at least this long after the start.
-APPRAISAL_MIN_DAYS = 180
 NAME_LIST_LIMIT = 20
 
 # What a trainee row carries (one query of values()).
@@ -208,8 +213,7 @@ class HoursBehindKind(ReminderKind):
 
     def due(self, *, today, until, setting):
         quarter_start, _ = quarter_bounds(today)
-        rows = Candidate.objects.training().filter(hours_behind_from__lte=today, training_end__gt=today).values(
-            *TRAINEE_FIELDS)
+        rows = duties.people("behind", today=today).values(*TRAINEE_FIELDS)
         link = _url("reserves:list")
         for township_id, group in _by_township(rows).items():
             yield Due(
@@ -218,7 +222,7 @@ class HoursBehindKind(ReminderKind):
                 body=f"按目前进度，以下培养对象培养期满时集中学习将不足 {REQUIRED_HOURS} 学时：\n"
                      + _names(group, detail=lambda r: f"已完成 {_hours(r['hours_attended'])} 学时，预计 {_projected(r, today):.0f} 学时")
                      + "\n请督促其参加集中培训。",
-                remind_on=quarter_start, link=f"{link}?stage=training" if link else "",
+                remind_on=quarter_start, link=duties.roster_url("behind", township=township_id) if link else "",
             )
 
 
@@ -283,7 +287,7 @@ class AppraisalSeasonKind(ReminderKind):
                 continue
             rows = (
                 Candidate.objects.training()
-                .filter(training_start__lte=end - timedelta(days=APPRAISAL_MIN_DAYS))
+                .filter(duties.appraisal_reached_q(end))
                 .annotate(
                     has_year_1=Exists(Appraisal.objects.filter(candidate=OuterRef("pk"), year=1)),
                     has_year_2=Exists(Appraisal.objects.filter(candidate=OuterRef("pk"), year=2)),
@@ -297,7 +301,7 @@ class AppraisalSeasonKind(ReminderKind):
                     title=f"{group[0]['village__parent__name']}：{year}年度评议，{len(group)} 名培养对象待登记",
                     body=f"{year}年度评议时间为 {start:%m月%d日} 至 {end:%m月%d日}。请组织党员群众代表评议、"
                          f"村“两委”班子评定等次并形成集体鉴定意见，登记以下培养对象的年度评议：\n" + _names(group),
-                    remind_on=start, due_date=end, link=link,
+                    remind_on=start, due_date=end, link=duties.roster_url("appraisal", township=township_id) if link else "",
                 )
 
 
@@ -358,4 +362,39 @@ class FollowUpOverdueKind(ReminderKind):
                      "请乡镇尽快回访，县委组织部督办。",
                 remind_on=v["due_date"] + timedelta(days=1), due_date=v["due_date"],
                 link=_url("reserves:detail", v["candidate_id"]),
+            )
+
+
+@register
+class TrainingGapKind(ReminderKind):
+    key = "training_gap"
+    label = "未按季度参加集中培训（全县汇总）"
+    description = "每季度初，向县委组织部干部汇总各乡镇上一培养季度未参加集中培训的培养对象（每季度至少参加一次集中学习培训）。"
+    target_model = "cadre_portal.Region"  # the county
+    uses_lead_days = False
+    default_notify_township_officers = False
+    default_notify_county_staff = True
+
+    def due(self, *, today, until, setting):
+        quarter_start, _ = quarter_bounds(today)
+        gaps = duties.training_gaps(Candidate.objects.all(), today)
+        if not gaps:
+            return
+        rows = Candidate.objects.filter(pk__in=list(gaps)).values(*TRAINEE_FIELDS)
+        by_county: dict[int, list[list[dict]]] = defaultdict(list)
+        for group in _by_township(rows).values():
+            by_county[group[0]["village__parent__parent_id"]].append(group)
+        for county_id, townships in by_county.items():
+            total = sum(len(group) for group in townships)
+            lines = [
+                f"{group[0]['village__parent__name']} {len(group)} 人："
+                + _names(group, detail=lambda r: f"第{gaps[r['pk']][0]}季度 {gaps[r['pk']][1]:%Y.%m.%d}—{gaps[r['pk']][2]:%m.%d}")
+                for group in townships
+            ]
+            yield Due(
+                target_id=county_id, region_id=county_id, period=quarter_key(today),
+                title=f"全县 {total} 名培养对象上一培养季度未参加集中培训",
+                body="按每季度至少参加一次集中学习培训的要求，以下培养对象在其培养期的上一个季度没有出勤记录（请假不计）：\n"
+                     + "\n".join(lines) + "\n请督促乡镇通知本人参加下一期集中培训。",
+                remind_on=quarter_start, link=duties.roster_url("training_gap"),
             )

@@ -18,7 +18,7 @@ from django import forms
 from django.db.models import Case, Value, When
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cadre_portal import codes
+from cadre_portal import codes, idcard
 from cadre_portal.bulk import build
 from cadre_portal.excel.columns import (
     CellError,
@@ -37,7 +37,7 @@ from cadre_portal.excel.reading import clean_text
 from cadre_portal.excel.resources import ExcelResource, ImportRefused, register
 from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem, Region
 from reserves import workflow
-from reserves.models import Appraisal, Attendance, Candidate, TrainingSession, appraisal_problems
+from reserves.models import Appraisal, Attendance, Candidate, TrainingSession, appraisal_problems, nominee_age_check
 from reserves.tables import CandidateTable
 
 S = Candidate.Stage
@@ -148,6 +148,19 @@ class NominationResource(ExcelResource):
         # Sex and birth date are checked against the ID number by their columns.
         if "ethnicity" in row.present and not row.values.get("ethnicity"):
             row.values["ethnicity"] = "01"  # empty means 汉族, so a re-import compares equal
+
+    def check_new(self, row):
+        """A new nominee under the minimum age is refused, as on the form (an age outside
+        the usual band is shown as a warning on the person's page)."""
+        birth = row.values.get("birth_date")
+        if birth is None and row.values.get("id_number"):
+            try:
+                birth = idcard.parse(row.values["id_number"]).birth_date
+            except idcard.IDNumberError:
+                return
+        check = nominee_age_check(birth)
+        if check is not None and check[0] == "refuse":
+            row.error("出生日期" if "birth_date" in row.present else "身份证号码", check[1])
 
     def outside_scope(self, keys):
         """Open records outside the scope: refused with the workflow's own duplicate message,

@@ -551,3 +551,12 @@ def test_valid_export_filters_and_presentation_parameters_still_export(personas,
     assert export_sheet(officer, "?village=&stage=") == (200, ["天城人", "大岭人"])
     county = login(personas.county_staff)
     assert export_sheet(county, f"?township={personas.tree.township_a.pk}")[1] == ["天城人", "大岭人"]
+
+
+def test_an_imported_nominee_under_eighteen_is_refused(personas, officer, tmp_path):
+    young = date.today().replace(year=date.today().year - 16) - timedelta(days=1)
+    path = files.write_xlsx(tmp_path / "n.xlsx", [HEADER, person(1), person(2, birth=young)])
+    upload(officer, "reserve_nominations", path)
+    job = last_job(personas.officer_a)
+    assert [(e["row"], e["message"]) for e in job.errors] == [(3, "年龄 16 岁，未满 18 周岁，不能推荐为后备干部。")]
+    assert not Candidate.objects.exists()

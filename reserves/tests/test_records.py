@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cadre_portal.models import AuditEvent
+from cadre_portal.testing import make_id_number
 from reserves import workflow
 from reserves.models import Attendance, Candidate, Mentor, PartyDevelopment, Placement, Promotion, TrainingSession
 from reserves.tests import builders as b
@@ -290,3 +291,42 @@ def test_the_marks_form_keeps_unsent_values(personas, login):
     client.post(reverse("reserves:record", args=[c.pk, "marks"]), {"exam_priority": "False"})
     c = Candidate.objects.get(pk=c.pk)
     assert (c.wulei_priority, c.wulei_category, c.exam_priority) == (True, "1", False)
+
+
+# --- the age band on the nomination form (item 15) ------------------------------------------------------
+
+
+def _years_ago(years, days=1):
+    today = date.today()
+    return today.replace(year=today.year - years) - timedelta(days=days)
+
+
+def _nominate(login, personas, birth, **extra):
+    from reserves.tests.test_views import _nomination_data
+
+    data = _nomination_data(personas.tree.village_a1, id_number=make_id_number(birth), **extra)
+    return login(personas.officer_a).post(reverse("reserves:create"), data)
+
+
+def test_a_nominee_under_eighteen_is_refused(personas, login):
+    response = _nominate(login, personas, _years_ago(16))
+    assert "年龄 16 岁，未满 18 周岁，不能推荐为后备干部" in response.content.decode()
+    assert not Candidate.objects.exists()
+
+
+def test_a_nominee_outside_the_usual_band_needs_a_confirmation(personas, login):
+    response = _nominate(login, personas, _years_ago(61))
+    assert "年龄 61 岁，超出通常 20–45 岁的范围" in response.content.decode()
+    assert not Candidate.objects.exists()
+    assert _nominate(login, personas, _years_ago(61), age_confirmed="on").status_code == 302
+    page = login(personas.officer_a).get(reverse("reserves:detail", args=[Candidate.objects.get().pk])).content.decode()
+    assert 'data-testid="age-warning"' in page
+
+
+def test_the_age_band_is_a_setting(personas, login, settings):
+    settings.RESERVES_AGE_USUAL_MAX = 65
+    assert _nominate(login, personas, _years_ago(61)).status_code == 302
+
+
+def test_a_nominee_in_the_usual_band_needs_no_confirmation(personas, login):
+    assert _nominate(login, personas, _years_ago(30)).status_code == 302
