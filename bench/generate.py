@@ -295,7 +295,7 @@ def _reserves_batch(size, ctx) -> int:
                 appointments.append((c.pk, day))
                 if rng.random() < 0.06:
                     promotions.append(dict(candidate_id=c.pk, date=min(today, day + timedelta(days=rng.randint(200, 500))),
-                                           post="乡镇党委委员", unit="乡镇", into_township_leadership=True))
+                                           post="乡镇党委委员", unit="乡镇", kind="township_leadership"))
             previous = step
             if step == stage:
                 break
