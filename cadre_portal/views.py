@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET
 
+from cadre_portal import audit_display
 from cadre_portal.audit import record
 from cadre_portal.filters import AuditEventFilter
 from cadre_portal.forms import LoginForm, PortalPasswordChangeForm
@@ -47,6 +48,9 @@ def audit_log(request):
     queryset = AuditEvent.objects.visible_to(user).select_related("user", "region")
     audit_filter = AuditEventFilter(request.GET, queryset=queryset)
     page = Paginator(audit_filter.qs, 50).get_page(request.GET.get("page"))
+    # Codes and keys of the details read as Chinese labels and names (one query per kind of record named).
+    page.object_list = list(page.object_list)
+    audit_display.describe(page.object_list)
     return render(request, "cadre_portal/audit_log.html", {"filter": audit_filter, "page_obj": page})
 
 
