@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reserves import views
+from reserves import print_views, views
 
 app_name = "reserves"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("villages/export/", views.villages_export, name="villages_export"),
     path("villages/election/", views.election_schedule, name="election_schedule"),
     path("villages/seats/", views.seat_plans, name="seat_plans"),
+    path("villages/<int:village_pk>/print/", print_views.village_print, name="village_print"),
     path("review/", views.review_index, name="review"),
     path("review/<slug:queue>/", views.review_queue, name="review_queue"),
     path("review/<slug:queue>/<int:village_pk>/", views.review_village, name="review_village"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("training/<int:pk>/attendance/", views.attendance_save, name="attendance_save"),
     path("training/<int:pk>/attendance/<int:candidate_pk>/", views.attendance_person, name="attendance_person"),
     path("<int:pk>/", views.candidate_detail, name="detail"),
+    path("<int:pk>/print/", print_views.candidate_print, name="print"),
     path("<int:pk>/edit/", views.candidate_edit, name="edit"),
     path("<int:pk>/inspection/", views.inspection_edit, name="inspection"),
     path("<int:pk>/do/<slug:action>/", views.action_form, name="action_form"),

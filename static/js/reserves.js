@@ -187,3 +187,12 @@ document.querySelectorAll("[data-batch-form]").forEach(function (form) {
   apply();
   if (picker) { picker.hidden = false; }
 })();
+
+// Print views (a person's record, a village's nomination list): the print button.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-print]");
+    if (button) { event.preventDefault(); window.print(); }
+  });
+})();
