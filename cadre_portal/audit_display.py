@@ -368,6 +368,10 @@ def _filters(value, detail, names) -> str:
 
 
 def _changes(value, detail) -> str:
+    """Before and after: ``{标签: {before, after}}`` (record changes) or a list of
+    ``{region|village|label|field, before, after}`` (settings per region)."""
+    if isinstance(value, dict):
+        value = [{"label": label, **(change if isinstance(change, dict) else {"after": change})} for label, change in value.items()]
     if not isinstance(value, list):
         return str(value)
     parts = []
@@ -375,7 +379,7 @@ def _changes(value, detail) -> str:
         if not isinstance(change, dict):
             parts.append(str(change))
             continue
-        where = change.get("region") or change.get("village") or change.get("label") or change.get("field") or ""
+        where = change.get("region") or change.get("village") or change.get("label") or LABELS.get(change.get("field"), "")
         before = change.get("before")
         after = change.get("after")
         parts.append(f"{where}：{'未设' if before in (None, '') else before} → {'未设' if after in (None, '') else after}")

@@ -160,3 +160,11 @@ def test_the_audit_page_takes_as_many_queries_for_fifty_entries_as_for_one(login
     with django_assert_max_num_queries(len(one.captured_queries)):
         html = client.get(reverse("audit_log")).content.decode()
     assert html.count("操作：填报推荐") == 50
+
+
+def test_before_and_after_read_as_labels_and_values(personas):
+    changes = {"发展入党": {"before": "", "after": "预备党员（2025年07月01日）"}, "政治面貌": {"before": "群众", "after": "中共预备党员"}}
+    assert dict(audit_display.lines({"changes": changes}, audit_display.Names()))["变更内容"] == (
+        "发展入党：未设 → 预备党员（2025年07月01日）；政治面貌：群众 → 中共预备党员")
+    regions = [{"region": "天城镇", "before": None, "after": "2026-10-01"}]
+    assert dict(audit_display.lines({"changes": regions}, audit_display.Names()))["变更内容"] == "天城镇：未设 → 2026-10-01"
