@@ -9,6 +9,7 @@ tasks executed in-process. Production sets ``DATABASE_URL`` (PostgreSQL),
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -265,6 +266,17 @@ STORAGES = {
         )
     },
 }
+# Import uploads and validated rows (cadre_portal/excel/storage.py): always through this
+# storage alias, never a local path, so web nodes and workers need not share a disk. The
+# default is a folder (EXCEL_IMPORT_DIR, else MEDIA_ROOT/excel_imports); with web and
+# workers on different hosts set EXCEL_IMPORT_STORAGE_BACKEND to an S3-compatible backend
+# (e.g. "storages.backends.s3.S3Storage" with django-storages installed, for MinIO) and its
+# options as JSON in EXCEL_IMPORT_STORAGE_OPTIONS (docs/OPERATIONS.md).
+EXCEL_IMPORT_DIR = os.environ.get("EXCEL_IMPORT_DIR", "")
+STORAGES["excel_imports"] = {
+    "BACKEND": os.environ.get("EXCEL_IMPORT_STORAGE_BACKEND", "cadre_portal.excel.storage.ImportFileStorage"),
+    "OPTIONS": json.loads(os.environ.get("EXCEL_IMPORT_STORAGE_OPTIONS", "") or "{}"),
+}
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 # --- Email ------------------------------------------------------------------
@@ -307,6 +319,10 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 EXCEL_MAX_UPLOAD_BYTES = env_int("EXCEL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 EXCEL_MAX_ROWS = env_int("EXCEL_MAX_ROWS", 50_000)
+# A process working on an import refreshes its heartbeat this often; beat's sweep fails a
+# job whose heartbeat is older than EXCEL_JOB_STALE_SECONDS (its worker is gone).
+EXCEL_JOB_HEARTBEAT_SECONDS = env_int("EXCEL_JOB_HEARTBEAT_SECONDS", 10)
+EXCEL_JOB_STALE_SECONDS = env_int("EXCEL_JOB_STALE_SECONDS", 120)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

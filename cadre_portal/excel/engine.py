@@ -203,20 +203,28 @@ def _signature(data: bytes) -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), data, hashlib.sha256).digest()
 
 
-def dump_rows(rows: list[RowResult], path) -> None:
+def dumps_rows(rows: list[RowResult]) -> bytes:
+    """The rows that will be written, signed, as bytes (kept in the import storage)."""
     data = pickle.dumps(
         [(r.number, r.status, r.pk, r.present, r.values) for r in rows if r.status != "error"],
         protocol=pickle.HIGHEST_PROTOCOL,
     )
-    with open(path, "wb") as fh:
-        fh.write(_signature(data) + data)
+    return _signature(data) + data
 
 
-def load_rows(path) -> list[RowResult]:
-    with open(path, "rb") as fh:
-        blob = fh.read()
+def loads_rows(blob: bytes) -> list[RowResult]:
     signature, data = blob[:32], blob[32:]
     if not hmac.compare_digest(signature, _signature(data)):
         raise CommitConflict("预览后保存的数据已损坏或被改动，没有写入任何数据，请重新上传文件。")
     return [RowResult(number=n, status=s, pk=pk, present=present, values=values)
             for n, s, pk, present, values in pickle.loads(data)]  # noqa: S301 (signed above)
+
+
+def dump_rows(rows: list[RowResult], path) -> None:
+    with open(path, "wb") as fh:
+        fh.write(dumps_rows(rows))
+
+
+def load_rows(path) -> list[RowResult]:
+    with open(path, "rb") as fh:
+        return loads_rows(fh.read())

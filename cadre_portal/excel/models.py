@@ -33,13 +33,21 @@ class ImportJob(models.Model):
 
     RUNNING = (Status.QUEUED, Status.VALIDATING, Status.COMMITTING)
     FINISHED = (Status.DONE, Status.FAILED, Status.CANCELLED, Status.EXPIRED)
+    # What its owner can still cancel: everything not finished, and a failed job
+    # (cancelling it only clears it away; nothing was written).
+    CANCELLABLE = (Status.QUEUED, Status.VALIDATING, Status.PREVIEWED, Status.COMMITTING, Status.FAILED)
 
     # A random id: job URLs cannot be guessed or enumerated.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE, related_name="+")
     registry = models.CharField("数据类别", max_length=64)
     original_name = models.CharField("文件名", max_length=255)
-    stored_dir = models.CharField("暂存目录", max_length=500, blank=True)
+    # Where the upload and the validated rows are kept: a folder name in the
+    # ``excel_imports`` storage (cadre_portal.excel.storage), never a local path —
+    # the web node that took the upload and the worker that validates it may be
+    # different machines. (Rows written before storage went through the API, and
+    # .lrmx uploads, may hold an absolute local folder.)
+    stored_dir = models.CharField("暂存位置", max_length=500, blank=True)
     options = models.JSONField("导入选项", default=dict, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField("进度", default=0)
@@ -54,6 +62,10 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     expires_at = models.DateTimeField("过期时间", default=default_expiry, db_index=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # The process working on the job (host:pid:nonce) and when it last said it is
+    # alive. A job whose heartbeat stops is failed by the sweep (services.fail_abandoned).
+    worker = models.CharField("处理进程", max_length=200, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "导入任务"
@@ -71,6 +83,10 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in self.CANCELLABLE
 
     @property
     def can_confirm(self) -> bool:

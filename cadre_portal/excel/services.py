@@ -1,9 +1,13 @@
 """Import jobs and exports: the multi-step writes behind the views and tasks.
 
-``start_import`` stores the upload in the job's own folder and pre-checks it
-(a refused file is deleted at once); ``run_preview`` parses and validates once
-and keeps the validated rows as JSON beside the upload; ``run_commit`` writes
-them all or nothing; ``cancel`` and ``cleanup_expired`` delete the files.
+``start_import`` pre-checks an upload and keeps it in the job's own folder of
+the import storage (``cadre_portal.excel.storage``: a Django storage, never a
+local path, so web and workers may be different machines; a refused file is
+never stored); ``run_preview`` parses and validates once and keeps the
+validated rows beside the upload; ``run_commit`` writes them all or nothing;
+``cancel`` and ``cleanup_expired`` delete the files. A process working on a job
+claims it and keeps its heartbeat fresh (``cadre_portal.excel.heartbeat``);
+``fail_abandoned`` (run by beat's sweep) fails a job whose worker is gone.
 Every import and export is written to the audit log.
 """
 
@@ -11,16 +15,17 @@ from __future__ import annotations
 
 import gc
 import logging
-import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from cadre_portal.audit import record
-from cadre_portal.excel import engine
+from cadre_portal.notifications import outbox
+from cadre_portal.excel import engine, heartbeat
+from cadre_portal.excel import storage as import_files
 from cadre_portal.excel import resources as registry_table
 from cadre_portal.excel.resources import ImportRefused
 from cadre_portal.excel.models import ImportJob
@@ -52,8 +57,8 @@ def gc_paused():
 
 
 def storage_root() -> Path:
-    root = getattr(settings, "EXCEL_IMPORT_DIR", None) or Path(settings.MEDIA_ROOT) / "excel_imports"
-    return Path(root)
+    """The local folder of the filesystem import storage (.lrmx uploads keep theirs here)."""
+    return import_files.default_location()
 
 
 def async_threshold() -> int:
@@ -67,19 +72,16 @@ def runs_in_background() -> bool:
     return not app.conf.task_always_eager
 
 
-def _job_dir(job: ImportJob) -> Path:
-    return Path(job.stored_dir)
+def _upload_name(job: ImportJob) -> str:
+    return f"{job.stored_dir}/{UPLOAD_NAME}{Path(job.original_name).suffix.lower()}"
+
+
+def _rows_name(job: ImportJob) -> str:
+    return f"{job.stored_dir}/{ROWS_NAME}"
 
 
 def _delete_files(job: ImportJob) -> None:
-    if job.stored_dir:
-        shutil.rmtree(job.stored_dir, ignore_errors=True)
-
-
-def _set(job: ImportJob, **fields) -> None:
-    for name, value in fields.items():
-        setattr(job, name, value)
-    job.save(update_fields=list(fields))
+    import_files.delete_folder(job.stored_dir)
 
 
 def resource_for(job_or_key, user, options=None):
@@ -119,31 +121,48 @@ def start_import(*, user, registry_key: str, upload, options: dict | None = None
         _refused(user=user, request=request, registry_key=registry_key, name=name, exc=exc)
         raise
     cleanup_expired()
-    job = ImportJob.objects.create(owner=user, registry=registry_key, original_name=name, options=options or {})
-    folder = storage_root() / str(job.pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    job.stored_dir = str(folder)
-    job.save(update_fields=["stored_dir"])
-    target = folder / (UPLOAD_NAME + Path(name).suffix.lower())
-    try:
+    suffix = Path(name).suffix.lower()
+    # Pre-checked in a private local copy; only a file that passes is stored.
+    with tempfile.TemporaryDirectory(prefix="excel-upload-") as scratch:
+        target = Path(scratch) / (UPLOAD_NAME + suffix)
         with target.open("wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
-        checked = precheck(target)
-    except ExcelRejected as exc:
-        _delete_files(job)
-        job.delete()
-        _refused(user=user, request=request, registry_key=registry_key, name=name, exc=exc)
-        raise
-    job.preview = {"estimated_rows": checked.rows, "kind": checked.kind}
-    job.save(update_fields=["preview"])
+        try:
+            checked = precheck(target)
+        except ExcelRejected as exc:
+            _refused(user=user, request=request, registry_key=registry_key, name=name, exc=exc)
+            raise
+        job = ImportJob.objects.create(owner=user, registry=registry_key, original_name=name, options=options or {},
+                                       preview={"estimated_rows": checked.rows, "kind": checked.kind})
+        job.stored_dir = str(job.pk)
+        try:
+            with target.open("rb") as fh:
+                import_files.put(_upload_name(job), fh)
+        except Exception:
+            job.delete()
+            _delete_files(job)
+            raise
+    job.save(update_fields=["stored_dir"])
     return job
 
 
-def upload_path(job: ImportJob) -> Path:
-    for path in _job_dir(job).glob(UPLOAD_NAME + ".*"):
-        return path
-    raise ExcelRejected("上传的文件已不存在（可能已过期），请重新上传。")
+@contextmanager
+def upload_copy(job: ImportJob):
+    """A private local copy of the job's upload (a path) for the parser."""
+    try:
+        with import_files.local_copy(_upload_name(job), Path(job.original_name).suffix.lower()) as path:
+            yield path
+    except FileNotFoundError:
+        raise ExcelRejected("上传的文件已不存在（可能已过期或已取消），请重新上传。") from None
+
+
+class JobAbandoned(Exception):
+    """The job was cancelled by its owner, or failed by the sweep, while it was being
+    worked on: the work stops and anything being written is rolled back."""
+
+
+ABANDONED_MESSAGE = "处理本次导入的后台进程已中断（超过 {minutes} 分钟没有响应），没有写入任何数据。请重新上传文件再试。"
 
 
 def run_preview(job_id) -> ImportJob:
@@ -154,23 +173,46 @@ def run_preview(job_id) -> ImportJob:
 
 def _run_preview(job_id) -> ImportJob:
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
-    if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING):
+    token = heartbeat.new_token()
+    # Claimed once (a conditional update): a second delivery of the same task, or a
+    # job cancelled while it waited, is left alone.
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.VALIDATING, progress=5, worker=token, heartbeat_at=timezone.now())
+    if not claimed:
+        job.refresh_from_db()
         return job
-    _set(job, status=ImportJob.Status.VALIDATING, progress=5)
+    job.refresh_from_db()
+    try:
+        with heartbeat.beating(job.pk, token):
+            return _validate(job)
+    except JobAbandoned:
+        _delete_files(job)
+    except Exception:
+        log.exception("Excel import %s: validation failed", job.pk)
+        if _fail(job, "检查文件时发生错误，没有写入任何数据。请稍后重试，或联系系统管理员。",
+                 audit_summary=f"导入检查失败：{job.original_name}", error="internal error"):
+            _delete_files(job)
+    job.refresh_from_db()
+    return job
+
+
+def _validate(job: ImportJob) -> ImportJob:
     resource = resource_for(job, job.owner)
 
     def progress(pct):
-        ImportJob.objects.filter(pk=job.pk).update(progress=pct)
+        # Also how a cancellation (or the sweep) reaches a running validation.
+        if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATING).update(progress=pct):
+            raise JobAbandoned
 
     try:
-        table = read_table(upload_path(job), resource.header_aliases(), resource.required_headers())
+        with upload_copy(job) as path:
+            table = read_table(path, resource.header_aliases(), resource.required_headers())
         progress(20)
         results = engine.validate(resource, table, progress=progress)
     except ExcelRejected as exc:
         _delete_files(job)
-        _set(job, status=ImportJob.Status.FAILED, message=str(exc), progress=100, finished_at=timezone.now())
-        record("import", user=job.owner, summary=f"拒绝导入文件 {job.original_name}：{exc}"[:255],
-               registry=job.registry, file=job.original_name, refused=str(exc))
+        _fail(job, str(exc), audit_summary=f"拒绝导入文件 {job.original_name}：{exc}"[:255], refused=str(exc))
+        job.refresh_from_db()
         return job
     tally = engine.counts(results)
     errors = [
@@ -187,11 +229,11 @@ def _run_preview(job_id) -> ImportJob:
         "sheet": table.sheet,
         "header_row": table.header_row,
     }
-    engine.dump_rows(results, _job_dir(job) / ROWS_NAME)
-    _set(
-        job,
+    import_files.save_bytes(_rows_name(job), engine.dumps_rows(results))
+    previewed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATING).update(
         status=ImportJob.Status.PREVIEWED,
         progress=100,
+        worker="",
         total_rows=tally["total"],
         new_rows=tally["new"],
         updated_rows=tally["update"],
@@ -201,6 +243,9 @@ def _run_preview(job_id) -> ImportJob:
         preview=preview,
         message="" if tally["total"] else "文件中没有数据行。",
     )
+    if not previewed:
+        raise JobAbandoned
+    job.refresh_from_db()
     return job
 
 
@@ -210,15 +255,22 @@ def run_commit(job_id, *, request=None) -> ImportJob:
         return _run_commit(job_id, request=request)
 
 
-class JobAbandoned(Exception):
-    """The job was cancelled by its owner, or failed by the sweep, while it was being
-    written: the write is rolled back."""
-
-
 def _run_commit(job_id, *, request=None) -> ImportJob:
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
-    if job.status != ImportJob.Status.COMMITTING:
+    token = heartbeat.new_token()
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.COMMITTING, worker="").update(
+        worker=token, heartbeat_at=timezone.now())
+    if not claimed:
+        job.refresh_from_db()
         return job
+    with heartbeat.beating(job.pk, token):
+        _write(job, request=request)
+    _delete_files(job)
+    job.refresh_from_db()
+    return job
+
+
+def _write(job: ImportJob, *, request=None) -> None:
     resource = resource_for(job, job.owner)
 
     def mark_done(result):
@@ -238,7 +290,7 @@ def _run_commit(job_id, *, request=None) -> ImportJob:
         )
 
     try:
-        rows = engine.load_rows(_job_dir(job) / ROWS_NAME)
+        rows = engine.loads_rows(import_files.read_bytes(_rows_name(job)))
         engine.commit(resource, rows, before_commit=mark_done)
     except JobAbandoned:
         pass
@@ -254,9 +306,6 @@ def _run_commit(job_id, *, request=None) -> ImportJob:
         log.exception("Excel import %s failed", job.pk)
         _fail(job, "导入时发生错误，没有写入任何数据。请稍后重试，或联系系统管理员。", request=request,
               audit_summary=f"导入{resource.title}失败：{job.original_name}", error="internal error")
-    _delete_files(job)
-    job.refresh_from_db()
-    return job
 
 
 def _fail(job: ImportJob, message: str, *, errors=None, request=None, audit_summary: str, **detail) -> bool:
@@ -276,7 +325,9 @@ def request_preview(job: ImportJob) -> None:
     from cadre_portal.excel import tasks
 
     if runs_in_background() and job.preview.get("estimated_rows", 0) > async_threshold():
-        transaction.on_commit(lambda: tasks.preview_import.delay(str(job.pk)))
+        # Through the outbox: with the broker down the job waits (cancellable) and the
+        # sweep hands it to a worker once the broker is back.
+        outbox.enqueue(tasks.PREVIEW_HANDLER, job_id=str(job.pk))
     else:
         run_preview(job.pk)
         job.refresh_from_db()
@@ -287,21 +338,52 @@ def request_commit(job: ImportJob, *, request=None) -> bool:
     from cadre_portal.excel import tasks
 
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED, error_rows=0).update(
-        status=ImportJob.Status.COMMITTING, progress=10
+        status=ImportJob.Status.COMMITTING, progress=10, worker="", heartbeat_at=None
     )
     if not claimed:
         return False
     if runs_in_background() and job.total_rows > async_threshold():
-        transaction.on_commit(lambda: tasks.commit_import.delay(str(job.pk)))
+        outbox.enqueue(tasks.COMMIT_HANDLER, job_id=str(job.pk))
     else:
         run_commit(job.pk, request=request)
     job.refresh_from_db()
     return True
 
 
-def cancel(job: ImportJob) -> None:
-    _delete_files(job)
-    _set(job, status=ImportJob.Status.CANCELLED, finished_at=timezone.now())
+def cancel(job: ImportJob, *, user=None, request=None) -> bool:
+    """Cancel a job in any unfinished state (or clear away a failed one) and delete its
+    files. A worker still validating it stops at its next progress step; one writing it
+    rolls back (``mark_done`` finds it no longer committing). False when the job had
+    already finished (imported, cancelled, expired)."""
+    cancelled = ImportJob.objects.filter(pk=job.pk, status__in=ImportJob.CANCELLABLE).update(
+        status=ImportJob.Status.CANCELLED, finished_at=timezone.now())
+    if cancelled:
+        _delete_files(job)
+        record("import", user=user or job.owner, request=request, summary=f"取消导入：{job.original_name}"[:255],
+               registry=job.registry, file=job.original_name, cancelled=job.status)
+    job.refresh_from_db()
+    return bool(cancelled)
+
+
+def fail_abandoned(now=None) -> int:
+    """Fail every job whose worker stopped beating (killed, host lost) and delete its
+    files: nothing was written (a killed commit's transaction died with it). Beat's
+    sweep runs this every minute. Returns how many jobs were failed."""
+    now = now or timezone.now()
+    limit = heartbeat.stale_after()
+    minutes = max(1, round(limit.total_seconds() / 60))
+    stale = ImportJob.objects.filter(
+        status__in=(ImportJob.Status.VALIDATING, ImportJob.Status.COMMITTING), heartbeat_at__lt=now - limit,
+    ).exclude(worker="").select_related("owner")
+    failed = 0
+    for job in stale:
+        if _fail(job, ABANDONED_MESSAGE.format(minutes=minutes), audit_summary=f"导入中断：{job.original_name}",
+                 error="worker lost", worker=job.worker, last_heartbeat=job.heartbeat_at.isoformat()):
+            _delete_files(job)
+            failed += 1
+            log.warning("Import job %s failed: its worker %s stopped beating at %s", job.pk, job.worker,
+                        job.heartbeat_at)
+    return failed
 
 
 def cleanup_expired(now=None) -> int:
@@ -323,13 +405,14 @@ def cleanup_expired(now=None) -> int:
 
     ImportJob.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
     # Folders left behind by a crash, with no job row.
-    root = storage_root()
-    if root.is_dir():
-        live = {str(pk) for pk in ImportJob.objects.exclude(stored_dir="").values_list("pk", flat=True)}
-        for folder in root.iterdir():
-            if folder.is_dir() and folder.name not in live and folder.stat().st_mtime < now.timestamp() - 3600:
-                shutil.rmtree(folder, ignore_errors=True)
-                removed += 1
+    live = {str(pk) for pk in ImportJob.objects.exclude(stored_dir="").values_list("pk", flat=True)}
+    for folder in import_files.folders():
+        if folder in live:
+            continue
+        stamp = import_files.modified_timestamp(folder)
+        if stamp is None or stamp < now.timestamp() - 3600:
+            import_files.delete_folder(folder)
+            removed += 1
     return removed
 
 

@@ -100,7 +100,7 @@ def job_confirm(request, job_id):
     cls = _registry(job.registry)
     _require_import(cls, request.user)
     if job.expires_at < timezone.now():
-        services.cancel(job)
+        services.cancel(job, user=request.user, request=request)
         messages.error(request, "预览已过期，请重新上传文件。")
         return redirect("excel:import", key=job.registry)
     if not services.request_commit(job, request=request):
@@ -111,9 +111,10 @@ def job_confirm(request, job_id):
 @require_POST
 def job_cancel(request, job_id):
     job = _own_job(request, job_id)
-    if job.status in (ImportJob.Status.PREVIEWED, ImportJob.Status.FAILED, ImportJob.Status.QUEUED):
-        services.cancel(job)
-        messages.info(request, "已取消本次导入，上传的文件已删除。")
+    if services.cancel(job, user=request.user, request=request):
+        messages.info(request, "已取消本次导入，上传的文件已删除，没有写入任何数据。")
+    else:
+        messages.error(request, f"本次导入的状态是“{job.get_status_display()}”，不能再取消。")
     return redirect("excel:import", key=job.registry)
 
 
