@@ -25,7 +25,6 @@ import hmac
 import io
 import json
 import pickle
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -39,7 +38,8 @@ from cadre_portal.audit import record
 from cadre_portal.documents import lrmx, photos, registry
 from cadre_portal.documents.formdata import APPOINTMENT_FIELDS, LABELS, PERSON_FIELDS, FormData, differences, display
 from cadre_portal.excel.models import ImportJob
-from cadre_portal.excel.services import cleanup_expired, storage_root
+from cadre_portal.excel import storage as import_files
+from cadre_portal.excel.services import cleanup_expired
 
 REGISTRY_PREFIX = "lrmx."
 MANIFEST = "manifest.json"
@@ -82,13 +82,14 @@ def source_of(job: ImportJob) -> registry.FormSource | None:
     return registry.get(job.registry[len(REGISTRY_PREFIX):])
 
 
-def _folder(job: ImportJob) -> Path:
-    return Path(job.stored_dir)
+def _file(job: ImportJob, name: str) -> str:
+    """A file of the job's folder in the import storage (cadre_portal.excel.storage): the
+    web node that confirms need not be the one that took the upload."""
+    return f"{job.stored_dir}/{name}"
 
 
 def _delete_files(job: ImportJob) -> None:
-    if job.stored_dir:
-        shutil.rmtree(job.stored_dir, ignore_errors=True)
+    import_files.delete_folder(job.stored_dir)
 
 
 # --- upload -------------------------------------------------------------------------------------
@@ -169,16 +170,15 @@ def start_import(*, user, source_key: str, uploads, options: dict | None = None,
     job = ImportJob.objects.create(
         owner=user, registry=job_registry(source_key), original_name=names or "任免表文件", options=options or {}
     )
-    folder = storage_root() / str(job.pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    job.stored_dir = str(folder)
+    job.stored_dir = str(job.pk)
     manifest = []
     for index, entry in enumerate(entries):
         item = {"index": index, "name": entry.name, "error": entry.error}
         if entry.data is not None:
-            (folder / f"{index:04d}.lrmx").write_bytes(entry.data)
+            import_files.save_bytes(_file(job, f"{index:04d}.lrmx"), entry.data)
         manifest.append(item)
-    (folder / MANIFEST).write_text(json.dumps({"files": manifest, "ignored": ignored}, ensure_ascii=False), encoding="utf-8")
+    import_files.save_bytes(_file(job, MANIFEST),
+                            json.dumps({"files": manifest, "ignored": ignored}, ensure_ascii=False).encode("utf-8"))
     job.total_rows = len(manifest)
     job.save(update_fields=["stored_dir", "total_rows"])
     return job
@@ -223,13 +223,13 @@ def _signature(data: bytes) -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), data, hashlib.sha256).digest()
 
 
-def _dump(readings: list[dict], path: Path) -> None:
+def _dump(readings: list[dict], name: str) -> None:
     data = pickle.dumps(readings, protocol=pickle.HIGHEST_PROTOCOL)
-    path.write_bytes(_signature(data) + data)
+    import_files.save_bytes(name, _signature(data) + data)
 
 
-def _load(path: Path) -> list[dict]:
-    blob = path.read_bytes()
+def _load(name: str) -> list[dict]:
+    blob = import_files.read_bytes(name)
     signature, data = blob[:32], blob[32:]
     if not hmac.compare_digest(signature, _signature(data)):
         raise CommitConflict("预览数据校验失败，请重新上传文件。")
@@ -247,8 +247,7 @@ def run_preview(job: ImportJob) -> ImportJob:
     source = source_of(job)
     importer = source.importer
     user = job.owner
-    folder = _folder(job)
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest = json.loads(import_files.read_bytes(_file(job, MANIFEST)).decode("utf-8"))
     files = []
     readings: list[dict] = []
     seen: dict[str, str] = {}
@@ -259,7 +258,7 @@ def run_preview(job: ImportJob) -> ImportJob:
         if item["error"]:
             continue
         try:
-            result = lrmx.read((folder / f"{item['index']:04d}.lrmx").read_bytes())
+            result = lrmx.read(import_files.read_bytes(_file(job, f"{item['index']:04d}.lrmx")))
         except lrmx.LrmxError as exc:
             entry["error"] = str(exc)
             continue
@@ -298,7 +297,7 @@ def run_preview(job: ImportJob) -> ImportJob:
             reading["pk"] = obj.pk
         reading["status"] = entry["status"]
     tally = {s: sum(1 for f in files if f["status"] == s) for s in ("new", "update", "unchanged", "error")}
-    _dump([r for r in readings if r.get("status") in ("new", "update")], folder / READINGS)
+    _dump([r for r in readings if r.get("status") in ("new", "update")], _file(job, READINGS))
     job.status = ImportJob.Status.PREVIEWED
     job.progress = 100
     job.total_rows = len(files)
@@ -334,7 +333,7 @@ def confirm(job: ImportJob, *, request=None) -> ImportJob:
     importer = source.importer
     user = job.owner
     try:
-        readings = _load(_folder(job) / READINGS)
+        readings = _load(_file(job, READINGS))
         with transaction.atomic():
             ids = [r["form"].id_number for r in readings]
             existing = importer.existing(user, ids, for_update=True)

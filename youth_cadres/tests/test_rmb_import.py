@@ -257,10 +257,18 @@ def test_someone_entering_the_person_after_the_preview_stops_the_whole_import(pe
     assert Cadre.objects.count() == 1  # only the one entered meanwhile
 
 
+def import_folder(job) -> Path:
+    """The job's folder in the filesystem import storage (its stored_dir is a storage name)."""
+    from cadre_portal.excel.storage import default_location
+
+    assert not Path(job.stored_dir).is_absolute()
+    return default_location() / job.stored_dir
+
+
 def test_cancel_deletes_the_upload(personas, login, unit):
     client = login(personas.county_staff)
     job, _ = upload(client, [sample("01")], unit=unit)
-    folder = Path(job.stored_dir)
+    folder = import_folder(job)
     assert folder.exists()
     client.post(reverse("documents:job_cancel", args=[job.pk]))
     job.refresh_from_db()
@@ -270,7 +278,7 @@ def test_cancel_deletes_the_upload(personas, login, unit):
 def test_a_confirmed_upload_leaves_no_files(personas, login, unit):
     client = login(personas.county_staff)
     job, _ = upload(client, [sample("01")], unit=unit)
-    folder = Path(job.stored_dir)
+    folder = import_folder(job)
     confirm(client, job)
     assert not folder.exists()
 
