@@ -11,6 +11,11 @@ MinIO/S3). The test, as a browser going through nginx would, uses both:
 - reminders: the "立即扫描" scan posted to both nodes at the same moment, twice,
   gives each reminder and each notification exactly once.
 
+The nodes run the production settings (``DEBUG=0``, one shared ``SECRET_KEY``,
+``ALLOWED_HOSTS``) except what pytest's environment implies (``PYTEST_VERSION`` is
+inherited: the fast test password hasher the personas were saved with, plain
+static files).
+
 Deselected by default; ``.ci/run`` runs it in its own leg (PostgreSQL, Redis):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/7 \\
