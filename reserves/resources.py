@@ -579,3 +579,8 @@ AppraisalResource = register(type("AppraisalResource", (AppraisalResourceBase,),
         "candidate_name", "id_number", "village", "year", "appraised_on", "raters", "grade", *_tally_columns().keys(), "opinion",
     )}),
 }))
+
+
+# The registries of a reserve cadre's sub-records (mentors, placements, party steps,
+# promotions, pool entries) live in their own module; importing it registers them.
+from reserves import record_resources  # noqa: E402,F401

@@ -15,13 +15,14 @@ A refusal is a ``WorkflowError`` with a Chinese message for the user;
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cadre_portal import audit
 from cadre_portal.bulk import build, bulk_insert_with_history
@@ -628,6 +629,73 @@ def admit_to_pool(
     return _move(c, Action.ADMIT, by=by, opinion=(opinion or "").strip() or f"使用方向：{direction}")
 
 
+def admit_problem(stage: str, recommendation: str | None) -> str:
+    """Why a person in ``stage`` whose filed inspection recommends ``recommendation`` may not
+    be admitted to the pool ("" when they may): the rule of ``admit_to_pool`` for a row."""
+    if stage not in ALLOWED[Action.ADMIT].from_stages:
+        return f"{Candidate.where(stage)}，综合考察备案之后才能纳入储备库。"
+    if recommendation != FinalInspection.Recommendation.POOL:
+        return "乡镇使用意见建议不是“纳入储备库”。"
+    return ""
+
+
+@dataclass(frozen=True)
+class PoolAdmission:
+    candidate_pk: int
+    direction: str
+    admitted_on: date | None = None
+    intended_post: str = ""
+    wishes: str = ""
+    row: int | None = None  # the sheet's row, for the refusal
+
+
+@atomic_write
+def admit_many_to_pool(*, items: list[PoolAdmission], by) -> list[Transition]:
+    """``admit_to_pool`` for many people at once (Excel import), all or none: the people
+    locked in one query, their filed inspections read in one, the pool entries, the stage
+    moves and the transition rows written in bulk with their history, one audit entry."""
+    if not items:
+        return []
+    if by is None or not _role_ok(by, COUNTY):
+        raise WorkflowError("纳入储备库由县委组织部干部办理。")
+    people = {c.pk: c for c in Candidate.objects.select_for_update(of=("self",)).select_related("village")
+              .filter(pk__in={item.candidate_pk for item in items})}
+    scope = set(Candidate.objects.visible_to(by).filter(pk__in=people).values_list("pk", flat=True))
+    recommendations = dict(FinalInspection.objects.filter(candidate_id__in=people).values_list("candidate_id", "recommendation"))
+    refused = []
+    for item in items:
+        c = people.get(item.candidate_pk)
+        problem = "该人员不在您的管辖范围内。" if c is None or c.pk not in scope else admit_problem(c.stage, recommendations.get(c.pk))
+        if not problem and not (item.direction or "").strip():
+            problem = "请填写使用方向。"
+        if problem:
+            refused.append((item, problem))
+    if refused:
+        raise WorkflowError("均未纳入储备库——" + "；".join(
+            (f"第 {item.row} 行" if item.row else "") + f"：{message}" for item, message in refused[:10]
+        ) + (f"……等 {len(refused)} 人" if len(refused) > 10 else ""))
+    today = date.today()
+    entries = [PoolEntry(candidate_id=item.candidate_pk, admitted_on=item.admitted_on or today, direction=item.direction.strip(),
+                         intended_post=item.intended_post or "", wishes=item.wishes or "") for item in items]
+    bulk_insert_with_history(entries, PoolEntry, user=by)
+    moved = [people[item.candidate_pk] for item in items]
+    from_stage = {c.pk: c.stage for c in moved}
+    for c in moved:
+        c.stage = Stage.POOL
+    bulk_update_with_history(moved, Candidate, ["stage"], batch_size=1000, default_user=by)
+    rows = build(Transition, [
+        {"candidate_id": item.candidate_pk, "from_stage": from_stage[item.candidate_pk], "to_stage": Stage.POOL,
+         "action": Action.ADMIT, "by_id": by.pk, "opinion": f"Excel 导入。使用方向：{item.direction.strip()}"}
+        for item in items
+    ])
+    created = bulk_insert_with_history(rows, Transition, user=by)
+    audit.record(
+        AuditEvent.Kind.TRANSITION, user=by, summary=f"导入纳入储备库 {len(moved)} 人",
+        action=Action.ADMIT, to_stage=Stage.POOL, count=len(moved), candidates=[c.pk for c in moved[:200]],
+    )
+    return created
+
+
 @atomic_write
 def remove_from_pool(*, candidate: Candidate, by, reason: str) -> Transition:
     c = _lock(candidate.pk)
@@ -897,6 +965,35 @@ PARTY_STEP_STAGES = (
 )
 
 
+def party_step_problem(step: str, on: date | None, recorded: dict) -> str:
+    """Why ``step`` on ``on`` may not be recorded for a person whose recorded steps are
+    ``recorded`` ({step: date}); "" when it may. Steps keep their order in time and
+    正式党员 needs 预备党员 first. One rule for the form and the Excel import."""
+    Step = PartyDevelopment.Step
+    if step not in Step.values:
+        return "请选择发展入党阶段。"
+    if on is None or on > date.today():
+        return "发展入党日期不能晚于今天。"
+    if step in recorded:
+        return f"已登记过“{Step(step).label}”（{recorded[step]:%Y年%m月%d日}）。"
+    if step == Step.FULL and Step.PROBATIONARY not in recorded:
+        return "转为正式党员之前，请先登记预备党员。"
+    order = list(Step.values)
+    for other, day in recorded.items():
+        earlier = order.index(other) < order.index(step)
+        if (earlier and day > on) or (not earlier and day < on):
+            return f"“{Step(step).label}”的日期应在“{Step(other).label}”（{day:%Y年%m月%d日}）{'之后' if earlier else '之前'}。"
+    return ""
+
+
+def _party_status_after(step: str, before: str) -> str:
+    """政治面貌 after ``step``: 中共预备党员 / 中共党员 at those steps, never back."""
+    target = PARTY_STATUS.get(step)
+    if target and not (target == "02" and before == "01"):
+        return target
+    return before
+
+
 @atomic_write
 def record_party_step(*, candidate: Candidate, by, step: str, on: date, note: str = "") -> PartyDevelopment:
     """A step of party development (发展入党). Steps keep their order in time; 正式党员
@@ -908,25 +1005,14 @@ def record_party_step(*, candidate: Candidate, by, step: str, on: date, note: st
     Step = PartyDevelopment.Step
     if c.stage not in PARTY_STEP_STAGES:
         raise WorkflowError(f"{c.stage_sentence}，不能登记发展入党。")
-    if step not in Step.values:
-        raise WorkflowError("请选择发展入党阶段。")
-    if on is None or on > date.today():
-        raise WorkflowError("发展入党日期不能晚于今天。")
     recorded = dict(PartyDevelopment.objects.filter(candidate=c).values_list("step", "date"))
-    if step in recorded:
-        raise WorkflowError(f"已登记过“{Step(step).label}”（{recorded[step]:%Y年%m月%d日}）。")
-    if step == Step.FULL and Step.PROBATIONARY not in recorded:
-        raise WorkflowError("转为正式党员之前，请先登记预备党员。")
-    order = list(Step.values)
-    for other, day in recorded.items():
-        earlier = order.index(other) < order.index(step)
-        if (earlier and day > on) or (not earlier and day < on):
-            raise WorkflowError(f"“{Step(step).label}”的日期应在“{Step(other).label}”（{day:%Y年%m月%d日}）{'之后' if earlier else '之前'}。")
+    problem = party_step_problem(step, on, recorded)
+    if problem:
+        raise WorkflowError(problem)
     row = PartyDevelopment.objects.create(candidate=c, step=step, date=on, note=(note or "").strip()[:200])
     before = c.political_status
-    target = PARTY_STATUS.get(step)
-    if target and not (target == "02" and before == "01"):
-        c.political_status = target
+    c.political_status = _party_status_after(step, before)
+    if c.political_status != before:
         c.save(update_fields=["political_status"])
     changes = {"发展入党": {"before": "", "after": f"{Step(step).label}（{on:%Y年%m月%d日}）"}}
     if c.political_status != before:
@@ -939,6 +1025,73 @@ def record_party_step(*, candidate: Candidate, by, step: str, on: date, note: st
         candidate=c.pk, record="party", changes=changes,
     )
     return row
+
+
+@dataclass(frozen=True)
+class PartyStepItem:
+    candidate_pk: int
+    step: str
+    on: date
+    note: str = ""
+    row: int | None = None  # the sheet's row, for the refusal
+
+
+@atomic_write
+def record_party_steps(*, items: list[PartyStepItem], by) -> list[PartyDevelopment]:
+    """Many steps of party development at once (Excel import), all or none, under the rules
+    of ``record_party_step``: the people locked in one query, their recorded steps read in
+    one, the steps inserted and 政治面貌 moved in bulk (with history), one audit entry. A
+    person's steps in one call are taken in date order, so 预备党员 and 正式党员 may come
+    together. Raises ``BatchRefused`` naming every refused item."""
+    if not items:
+        return []
+    if by is None or not _role_ok(by, (Role.TOWNSHIP_OFFICER, Role.COUNTY_STAFF)):
+        raise WorkflowError("发展入党由乡镇组织委员或县委组织部干部登记。")
+    people = {
+        c.pk: c for c in Candidate.objects.select_for_update(of=("self",)).select_related("village")
+        .filter(pk__in={item.candidate_pk for item in items})
+    }
+    scope = set(Candidate.objects.visible_to(by).filter(pk__in=people).values_list("pk", flat=True))
+    recorded: dict[int, dict] = defaultdict(dict)
+    for candidate_id, step, day in PartyDevelopment.objects.filter(candidate_id__in=people).values_list("candidate_id", "step", "date"):
+        recorded[candidate_id][step] = day
+    order = list(PartyDevelopment.Step.values)
+    refused, rows, before = [], [], {}
+    for item in sorted(items, key=lambda i: (i.candidate_pk, i.on, order.index(i.step) if i.step in order else 0)):
+        c = people.get(item.candidate_pk)
+        if c is None or c.pk not in scope:
+            refused.append((item, "该人员不在您的管辖范围内。"))
+            continue
+        if c.stage not in PARTY_STEP_STAGES:
+            refused.append((item, f"{c.stage_sentence}，不能登记发展入党。"))
+            continue
+        problem = party_step_problem(item.step, item.on, recorded[c.pk])
+        if problem:
+            refused.append((item, problem))
+            continue
+        recorded[c.pk][item.step] = item.on
+        rows.append(PartyDevelopment(candidate_id=c.pk, step=item.step, date=item.on, note=(item.note or "").strip()[:200]))
+        before.setdefault(c.pk, c.political_status)
+        c.political_status = _party_status_after(item.step, c.political_status)
+    if refused:
+        def who(item):
+            c = people.get(item.candidate_pk)
+            return (f"第 {item.row} 行" if item.row else "") + (c.name if c is not None and c.pk in scope else "")
+
+        raise WorkflowError("发展入党均未登记——" + "；".join(f"{who(item)}：{message}" for item, message in refused[:10])
+                            + (f"……等 {len(refused)} 条" if len(refused) > 10 else ""))
+    created = bulk_insert_with_history(rows, PartyDevelopment, user=by)
+    moved = [people[pk] for pk, old in before.items() if people[pk].political_status != old]
+    if moved:
+        bulk_update_with_history(moved, Candidate, ["political_status"], batch_size=1000, default_user=by)
+    audit.record(
+        AuditEvent.Kind.OTHER, user=by, summary=f"导入发展入党 {len(created)} 条，政治面貌随之变更 {len(moved)} 人",
+        record="party", count=len(created), candidates=sorted(people),
+        changes={f"{c.name}（{c.village.name}）政治面貌": {
+            "before": Candidate(political_status=before[c.pk]).get_political_status_display(),
+            "after": c.get_political_status_display()} for c in moved[:200]},
+    )
+    return created
 
 
 # --- batches: many people, one transaction, all or none ---------------------------------------------

@@ -58,3 +58,7 @@ def appraisals(personas):
                              opinion="=表现突出，群众认可。", raters=15,
                              tallies={d: {"好": 12, "较好": 3} for d in ["政治表现", "学习表现", "工作表现", "能力表现", "作风表现"]})
     return [RoundTrip(user=personas.officer_a), RoundTrip(user=personas.county_staff)]
+
+
+# The sub-record registries' samples live in their own module; importing it registers them.
+from reserves.tests import excel_samples_records  # noqa: E402,F401
