@@ -139,3 +139,22 @@ def test_fifty_mentor_rows_are_written_with_the_queries_of_one(personas, login, 
         tmp_path / "50.xlsx", [MENTOR_HEADER, *[_mentor_row(c) for c in people[1:]]]))
     assert Mentor.objects.count() == 51
     assert fifty <= one
+
+
+@pytest.mark.parametrize("key,user,headers", [
+    ("reserve_mentors", "officer_a", ["姓名", "身份证号码", "导师姓名", "导师职务", "开始日期", "结束日期", "传帮带方式", "传帮带情况", "导师评价等次", "导师评价"]),
+    ("reserve_placements", "officer_a", ["姓名", "身份证号码", "锻炼方式", "岗位/地点", "工作内容", "开始日期", "结束日期", "完成情况"]),
+    ("reserve_party_steps", "officer_a", ["姓名", "身份证号码", "发展入党阶段", "日期", "备注"]),
+    ("reserve_promotions", "county_staff", ["姓名", "身份证号码", "使用方式", "日期", "新任职务", "单位", "备注"]),
+    ("reserve_pool_entries", "county_staff", ["姓名", "身份证号码", "入库日期", "使用方向", "拟任岗位", "本人基本诉求"]),
+])
+def test_each_registry_offers_a_template_with_its_chinese_headers(personas, login, key, user, headers):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = login(getattr(personas, user)).get(reverse("excel:template", args=[key]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    found = [str(c.value).replace("*", "").replace("（必填）", "").strip() for row in sheet.iter_rows(max_row=3) for c in row if c.value]
+    assert [h for h in found if h in headers] == headers
