@@ -68,6 +68,7 @@ LABELS: dict[str, str] = {
     "unchanged": "无变化",
     "options": "导入选项",
     "refused": "拒绝原因",
+    "cancelled": "取消时的导入状态",
     "error": "错误",
     "rows": "条数",
     "filters": "筛选条件",
@@ -432,6 +433,12 @@ def _source(value, detail) -> str:
     return found.title if found is not None else str(value)
 
 
+def _job_status(value, detail) -> str:
+    from cadre_portal.excel.models import ImportJob
+
+    return dict(ImportJob.Status.choices).get(value, str(value))
+
+
 def _yes_no(value, detail) -> str:
     return YES_NO.get(bool(value))
 
@@ -453,6 +460,7 @@ VALUES: dict[str, Callable] = {
     "registry": lambda v, d: _registry_title(v),
     "options": _options,
     "masked": _yes_no,
+    "cancelled": _job_status,
     "changes": _changes,
     "size": _size,
     "records": _records,
