@@ -70,6 +70,9 @@ LABELS: dict[str, str] = {
     "refused": "拒绝原因",
     "cancelled": "取消时的导入状态",
     "error": "错误",
+    "job_status": "取消时状态",
+    "worker": "处理进程",
+    "last_heartbeat": "最近心跳",
     "rows": "条数",
     "filters": "筛选条件",
     "masked": "身份证号码脱敏",
@@ -110,7 +113,7 @@ SYSTEM_USERNAMES = {key: f"系统（{label}）" for key, label in COMMANDS.items
 
 LOCKS = {"pair": "用户名与IP地址组合", "username": "用户名", "ip": "IP地址"}
 
-ERRORS = {"internal error": "系统内部错误"}
+ERRORS = {"internal error": "系统内部错误", "worker lost": "后台处理进程中断"}
 
 DOCUMENTS = {"rmb": "干部任免审批表"}
 

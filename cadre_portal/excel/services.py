@@ -360,7 +360,7 @@ def cancel(job: ImportJob, *, user=None, request=None) -> bool:
     if cancelled:
         _delete_files(job)
         record("import", user=user or job.owner, request=request, summary=f"取消导入：{job.original_name}"[:255],
-               registry=job.registry, file=job.original_name, cancelled=job.status)
+               registry=job.registry, file=job.original_name, job_status=job.get_status_display())
     job.refresh_from_db()
     return bool(cancelled)
 

@@ -284,3 +284,14 @@ def test_cleanup_removes_folders_without_a_job_through_the_storage(personas, exc
     import_files.save_bytes("0f0f0f0f-dead-4bad-8bad-000000000000/upload.xlsx", b"left by a crash")
     assert services.cleanup_expired(now=timezone.now() + timedelta(hours=2)) == 1
     assert stored_files(excel_storage) == []
+
+
+def test_the_audit_entry_of_an_abandoned_job_reads_in_chinese(personas, units_upload):
+    from cadre_portal import audit_display
+
+    job = worker_died(previewed_job(personas.admin, units_upload()), status=S.COMMITTING)
+    services.fail_abandoned()
+    detail = AuditEvent.objects.filter(kind="import").latest("created_at").detail
+    lines = dict(audit_display.lines(detail, audit_display.Names()))
+    assert (lines["错误"], lines["处理进程"]) == ("后台处理进程中断", "worker-host:4242:dead")
+    assert job.pk
