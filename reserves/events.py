@@ -7,7 +7,8 @@ all ask "did this person's <event> happen between two dates?" through
 
 Each event is dated by its own record: a transition's time (推荐/导入, 备案 —
 an import straight into training counts as filed), the pool entry's admission
-date, an appointment's date, a promotion into township leadership's date.
+date, an appointment's date, a promotion into township leadership's date, a recruitment
+through 事业单位定向招考 or 乡镇公务员招录's date.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ EVENTS: dict[str, Event] = {
         Event("admitted", "入库日期", "纳入储备库", _record(PoolEntry, "admitted_on")),
         Event("appointed", "任用日期", "选拔任用", _record(Appointment, "appointed_on")),
         Event("promoted", "进入乡镇领导班子日期", "进入乡镇领导班子", _record(Promotion, "date", kind=Promotion.Kind.TOWNSHIP_LEADERSHIP)),
+        Event("recruited", "招考招录日期", "事业单位定向招考、乡镇公务员招录", _record(Promotion, "date", kind__in=Promotion.EXAMS)),
     ]
 }
 CHOICES = [(e.key, e.label) for e in EVENTS.values()]

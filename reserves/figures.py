@@ -204,6 +204,23 @@ register(Figure(
 ))
 
 
+def _recruited(user, period):
+    first = (
+        events.get("recruited").records(*period.dates).filter(candidate=OuterRef("pk")).order_by().values("candidate")
+        .annotate(first=Min("date")).values("first")
+    )
+    return _happened(user, period, "recruited").annotate(first_recruited_on=Subquery(first))
+
+
+register(Figure(
+    key="reserves.recruited_by_exam", label="通过事业单位定向招考、乡镇公务员招录录用", unit="人", kind=FLOW, section=SECTION, order=21,
+    description="统计期间内通过事业单位定向招考或乡镇公务员招录被录用的后备干部人数（按录用日期，一人多次计一人）。",
+    rows=_recruited, dimensions=(period_dimension("first_recruited_on"),),
+    columns=_person_columns(Column("录用日期", "first_recruited_on")), related=PERSON["related"],
+    row_url=candidate_url, row_noun="人",
+))
+
+
 # --- stock figures -----------------------------------------------------------------------------
 
 register(Figure(

@@ -32,7 +32,7 @@ SHORT_STAGE_LABELS = {
     S.FINAL_FILED: "考察已备案", S.POOL: "储备库", S.APPOINTED: "已任用", S.REMOVED: "已退出",
 }
 STAGES = list(S.values)
-FLOW_EVENTS = ["nominated", "filed", "admitted", "appointed", "promoted"]
+FLOW_EVENTS = ["nominated", "filed", "admitted", "appointed", "promoted", "recruited"]
 
 
 @dataclass

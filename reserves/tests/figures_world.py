@@ -31,7 +31,8 @@ def build(personas) -> None:
     session = TrainingSession.objects.create(date=today - timedelta(days=30), topic="集中学习", hours=Decimal("150"), place="县委党校")
     workflow.record_attendance(session=session, candidates=[done], by=personas.county_staff)
     builders.submitted(personas, t.village_a2, name="王三")
-    builders.pooled(personas, t.village_a1, name="王四")
+    recruited = builders.pooled(personas, t.village_a1, name="王四")
+    Promotion.objects.create(candidate=recruited, date=today, post="乡镇公务员", unit="崇阳县天城镇人民政府", kind="civil_service_exam")
     promoted = builders.appointed(personas, t.village_a2, name="王五")
     Promotion.objects.create(candidate=promoted, date=today, post="乡镇党委委员", kind="township_leadership")
 

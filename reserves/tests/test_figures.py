@@ -81,3 +81,19 @@ def test_pool_readiness_counts_villages_by_pool_members(personas):
     build(personas)  # one pool member, in 茅井村
     table = compute.breakdown("reserves.pool_readiness", personas.county_staff, periods.preset(periods.THIS_YEAR)).as_table()
     assert table["rows"] == [["天城镇", 1, 1, 0, 2], ["沙坪镇", 1, 0, 0, 1]]
+
+
+def test_exam_recruitments_are_counted_by_their_date_and_listed(personas):
+    from cadre_portal.figures import registry
+    from cadre_portal.figures.periods import preset
+    from reserves.models import Promotion
+
+    c = builders.pooled(personas)
+    Promotion.objects.create(candidate=c, date=date.today(), post="事业单位工作人员", kind="institution_exam")
+    Promotion.objects.create(candidate=c, date=date.today(), post="乡镇公务员", kind="civil_service_exam")
+    other = builders.pooled(personas, personas.tree.village_b1, name="李四")
+    Promotion.objects.create(candidate=other, date=date.today(), post="党委委员", kind="township_leadership")
+    figure = registry.get("reserves.recruited_by_exam")
+    rows = list(figure.rows(personas.county_staff, preset("this_year")))
+    assert [r.name for r in rows] == [c.name]
+    assert list(figure.rows(personas.officer_b, preset("this_year"))) == []

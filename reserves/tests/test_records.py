@@ -330,3 +330,20 @@ def test_the_age_band_is_a_setting(personas, login, settings):
 
 def test_a_nominee_in_the_usual_band_needs_no_confirmation(personas, login):
     assert _nominate(login, personas, _years_ago(30)).status_code == 302
+
+
+def test_the_roster_lists_exam_recruitments_by_date(personas, login):
+    c = b.pooled(personas)
+    b.pooled(personas, name="王二", id_number=make_id_number(date(1991, 2, 2)))
+    Promotion.objects.create(candidate=c, date=date.today(), post="乡镇公务员", kind="civil_service_exam")
+    day = date.today().isoformat()
+    response = login(personas.county_staff).get(reverse("reserves:list"), {"date_event": "recruited", "date_from": day, "date_to": day})
+    assert [r.name for r in response.context["listing"].records] == [c.name]
+
+
+def test_the_overview_counts_exam_recruitments(personas, login):
+    c = b.pooled(personas)
+    Promotion.objects.create(candidate=c, date=date.today(), post="乡镇公务员", kind="institution_exam")
+    o = login(personas.county_staff).get(reverse("reserves:overview")).context["o"]
+    column = o.flow_labels.index("事业单位定向招考、乡镇公务员招录")
+    assert o.totals.flows[column].value == 1 and "date_event=recruited" in o.totals.flows[column].url
