@@ -130,7 +130,10 @@ def test_fifty_mentor_rows_are_written_with_the_queries_of_one(personas, login, 
     """The bulk path: no query per row."""
     officer = login(personas.officer_a)
     people = workflow.import_at_stage(
-        candidates=[builders.new_candidate(personas.tree.village_a1, name=f"孙{han_number(i)}", id_number=make_id_number())
+        # Trainees carry their cycle (an import into training brings it).
+        candidates=[builders.new_candidate(personas.tree.village_a1, name=f"孙{han_number(i)}", id_number=make_id_number(),
+                                           training_start=date.today() - timedelta(days=30),
+                                           training_end=date.today() + timedelta(days=700))
                     for i in range(51)],
         stage=Candidate.Stage.TRAINING, by=personas.county_staff, note="测试名册",
     )
