@@ -50,6 +50,11 @@ TOPICS = [
     "《村（社区）干部必学必备知识读本》导读",
     "优秀村党组织书记经验交流",
 ]
+LEAVE_REASONS = ["本人生病住院", "外出务工", "家中有事", "参加镇防汛值守"]
+_SUBJECTS = {
+    TOPICS[0]: TrainingSession.Subject.THOUGHT, TOPICS[1]: TrainingSession.Subject.POLICY,
+    TOPICS[2]: TrainingSession.Subject.GUIDANCE, TOPICS[5]: TrainingSession.Subject.GUIDANCE,
+}
 TEACHERS = ["县委党校 王老师", "天城镇茅井村党支部书记", "咸宁市优秀村支书 李书记", "县委组织部 组织科", "县农业农村局 专家", "赤壁市优秀社区书记"]
 
 
@@ -224,9 +229,13 @@ def _training_calendar(rng, staff, today):
     day = today - relativedelta(months=42)  # back to the start of the oldest cycles
     i = 0
     while day <= today:
+        topic, teacher = TOPICS[i % len(TOPICS)], rng.choice(TEACHERS)
         TrainingSession.objects.create(
-            date=day, topic=TOPICS[i % len(TOPICS)], hours=Decimal(rng.choice([24, 24, 24, 21])),
-            teacher=rng.choice(TEACHERS), place="县委党校", created_by=staff,
+            date=day, topic=topic, hours=Decimal(rng.choice([24, 24, 24, 21])),
+            subject=_SUBJECTS.get(topic, TrainingSession.Subject.OTHER), teacher=teacher,
+            teacher_kind=TrainingSession.TeacherKind.SECRETARY if "书记" in teacher else (
+                TrainingSession.TeacherKind.PARTY_SCHOOL if "党校" in teacher else TrainingSession.TeacherKind.OTHER),
+            place="县委党校", created_by=staff,
         )
         day += relativedelta(months=3)
         i += 1
@@ -239,6 +248,11 @@ def _attendance(rng, staff, trainees):
         present = [c for c in trainees if c.training_start <= s.date <= c.training_end and rng.random() < diligence[c.pk]]
         if present:
             workflow.record_attendance(session=s, candidates=present, by=staff)
+        absent = [c for c in trainees if c.training_start <= s.date <= c.training_end and c not in present]
+        for c in absent[:2]:  # a couple of them asked for leave
+            workflow.set_attendance(session=s, candidate=c, by=staff, status="leave", reason=rng.choice(LEAVE_REASONS))
+        if present and rng.random() < 0.5:  # someone left early
+            workflow.set_attendance(session=s, candidate=present[-1], by=staff, status="partial", hours=s.hours / 2)
 
 
 def _records(rng, trainees, grades, today):
