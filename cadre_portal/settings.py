@@ -323,6 +323,11 @@ EXCEL_MAX_ROWS = env_int("EXCEL_MAX_ROWS", 50_000)
 # job whose heartbeat is older than EXCEL_JOB_STALE_SECONDS (its worker is gone).
 EXCEL_JOB_HEARTBEAT_SECONDS = env_int("EXCEL_JOB_HEARTBEAT_SECONDS", 10)
 EXCEL_JOB_STALE_SECONDS = env_int("EXCEL_JOB_STALE_SECONDS", 120)
+# Exports of more rows than this are written in the background (outbox → Celery worker, or
+# in-process without a broker); their download link works for its owner for the TTL.
+EXCEL_EXPORT_ASYNC_ROWS = env_int("EXCEL_EXPORT_ASYNC_ROWS", 5000)
+EXCEL_EXPORT_TTL_MINUTES = env_int("EXCEL_EXPORT_TTL_MINUTES", 60)
+EXCEL_EXPORT_DIR = os.environ.get("EXCEL_EXPORT_DIR") or str(MEDIA_ROOT / "excel_exports")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -91,3 +91,60 @@ class ImportJob(models.Model):
     @property
     def can_confirm(self) -> bool:
         return self.status == self.Status.PREVIEWED and self.error_rows == 0 and (self.new_rows + self.updated_rows) > 0
+
+
+def default_export_expiry():
+    return timezone.now() + timedelta(minutes=getattr(settings, "EXCEL_EXPORT_TTL_MINUTES", 60))
+
+
+class ExportJob(models.Model):
+    """A large export written in the background (``cadre_portal.excel.exports``).
+
+    Working state like ``ImportJob``: the durable record is the audit entry written when
+    the file is made. The file is kept in the export storage until ``expires_at`` (the
+    download link expires with it) and only its owner can fetch it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "正在导出"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        EXPIRED = "expired", "已过期"
+
+    RUNNING_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.CASCADE, related_name="+")
+    registry = models.CharField("数据类别", max_length=64)
+    params = models.JSONField("筛选条件", default=dict, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    total_rows = models.PositiveIntegerField("预计行数", default=0)
+    rows_written = models.PositiveIntegerField("已写行数", default=0)
+    file_name = models.CharField("文件", max_length=255, blank=True)
+    download_name = models.CharField("下载文件名", max_length=255, blank=True)
+    message = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    expires_at = models.DateTimeField("下载截止时间", default=default_export_expiry, db_index=True)
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.download_name or self.registry}（{self.get_status_display()}）"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING_STATUSES
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED or self.expires_at < timezone.now()
+
+    @property
+    def can_download(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file_name) and not self.is_expired

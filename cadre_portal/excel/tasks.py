@@ -1,4 +1,5 @@
-"""Celery tasks and outbox handlers of imports. They take the job's primary key and
+"""Celery tasks and outbox handlers of imports (and the handler of large exports:
+``cadre_portal.excel.exports``). They take the job's primary key and
 are idempotent: a job already past the step (or claimed by another worker) is left
 alone.
 
@@ -11,7 +12,7 @@ from datetime import timedelta
 
 from celery import shared_task
 
-from cadre_portal.excel import services
+from cadre_portal.excel import exports, services
 from cadre_portal.notifications import outbox
 
 PREVIEW_HANDLER = "excel.preview_import"
@@ -52,3 +53,16 @@ def commit_import(job_id: str) -> None:
 @shared_task(name="excel.cleanup")
 def cleanup() -> int:
     return services.cleanup_expired()
+
+
+# --- background exports (through the outbox: see cadre_portal.excel.exports) ---------------
+
+
+@outbox.handler(exports.HANDLER, atomic=False, lease=exports.LEASE, max_attempts=3, label="后台导出Excel")
+def run_export(job_id: str) -> None:
+    exports.run_export(job_id)
+
+
+@outbox.on_sweep
+def cleanup_exports() -> int:
+    return exports.cleanup_exports()

@@ -13,4 +13,7 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/status/", views.job_status, name="job_status"),
     path("jobs/<uuid:job_id>/confirm/", views.job_confirm, name="job_confirm"),
     path("jobs/<uuid:job_id>/cancel/", views.job_cancel, name="job_cancel"),
+    path("exports/<uuid:job_id>/", views.export_job, name="export_job"),
+    path("exports/<uuid:job_id>/status/", views.export_job_status, name="export_job_status"),
+    path("exports/<uuid:job_id>/download/", views.export_download, name="export_download"),
 ]

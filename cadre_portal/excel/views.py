@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cadre_portal.excel import services
+from cadre_portal.excel import exports, services
 from cadre_portal.excel.forms import UploadForm
-from cadre_portal.excel.models import ImportJob
+from cadre_portal.excel.models import ExportJob, ImportJob
 from cadre_portal.excel.reading import ExcelRejected
 from cadre_portal.excel.resources import ExportParamsError, for_user, get
 
@@ -46,7 +46,8 @@ def _attachment(fh, filename):
 
 @require_GET
 def index(request):
-    return render(request, "excel/index.html", {"registries": for_user(request.user)})
+    recent_exports = ExportJob.objects.filter(owner=request.user).order_by("-created_at")[:5]
+    return render(request, "excel/index.html", {"registries": for_user(request.user), "recent_exports": recent_exports})
 
 
 def import_page(request, key):
@@ -124,11 +125,53 @@ def export(request, key):
     if not cls.can_export(request.user):
         raise PermissionDenied(f"您没有导出{cls.title}的权限。")
     try:
+        _resource, _queryset, count = exports.export_plan(user=request.user, registry_key=key, params=request.GET)
+        if count > exports.async_threshold():
+            # Too large to write inside the request: a background job the user can leave.
+            job = exports.start_export(user=request.user, registry_key=key, params=request.GET, request=request)
+            return redirect("excel:export_job", job_id=job.pk)
         fh, _count = services.export_file(user=request.user, registry_key=key, params=request.GET, request=request)
     except ExportParamsError as exc:
         return render(request, "excel/export_refused.html", {"registry": cls, "message": str(exc)}, status=400)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _attachment(fh, f"{cls.title}-{stamp}.xlsx")
+    return _attachment(fh, exports.download_name(cls.title))
+
+
+def _own_export(request, job_id) -> ExportJob:
+    """Only the owner sees an export job or fetches its file (anyone else: 404)."""
+    return get_object_or_404(ExportJob, pk=job_id, owner=request.user)
+
+
+def _export_context(job):
+    return {"job": job, "registry": _registry(job.registry)}
+
+
+@require_GET
+def export_job(request, job_id):
+    job = _own_export(request, job_id)
+    return render(request, "excel/export_job.html", _export_context(job))
+
+
+@require_GET
+def export_job_status(request, job_id):
+    """The export panel alone, polled by htmx while the file is written."""
+    job = _own_export(request, job_id)
+    return render(request, "excel/_export_panel.html", _export_context(job))
+
+
+@require_GET
+def export_download(request, job_id):
+    job = _own_export(request, job_id)
+    if not job.can_download:
+        message = ("下载链接已过期，文件已删除，请重新导出。" if job.is_expired
+                   else "文件尚未生成完成，请稍后在导出页面下载。")
+        return render(request, "excel/export_refused.html", {"registry": _registry(job.registry), "message": message},
+                      status=410 if job.is_expired else 409)
+    try:
+        fh = exports.open_download(job)
+    except FileNotFoundError:
+        return render(request, "excel/export_refused.html", {"registry": _registry(job.registry),
+                                                             "message": "下载链接已过期，文件已删除，请重新导出。"}, status=410)
+    return _attachment(fh, job.download_name)
 
 
 @require_GET

@@ -133,8 +133,12 @@ def _set_columns(sheet, columns, text_fmt):
         sheet.set_column(col, col, column.width, text_fmt if column.text_format else None)
 
 
-def write_export(fileobj, resource, rows, *, sheet_name=None) -> int:
-    """Stream ``rows`` (lists of cell values) under the registry's headers. Returns the row count."""
+PROGRESS_EVERY = 2000  # rows between two ``progress`` calls
+
+
+def write_export(fileobj, resource, rows, *, sheet_name=None, progress=None) -> int:
+    """Stream ``rows`` (lists of cell values) under the registry's headers. Returns the row count.
+    ``progress(rows_written)`` is called every ``PROGRESS_EVERY`` rows when given."""
     workbook = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "strings_to_formulas": False,
                                               "strings_to_urls": False, "strings_to_numbers": False})
     columns = resource.export_columns()
@@ -154,6 +158,8 @@ def write_export(fileobj, resource, rows, *, sheet_name=None) -> int:
                 write_string(n, col, value, None)
             elif value is not None:
                 writer.write(sheet, n, col, value)
+        if progress is not None and not n % PROGRESS_EVERY:
+            progress(n)
     workbook.close()
     return n
 

@@ -11,6 +11,7 @@ OUR_APPS = {"cadre_portal", "reserves", "youth_cadres", "talents", "notification
 EXEMPT = {
     "cadre_portal.AuditEvent",  # the audit log itself, never edited
     "excel.ImportJob",  # an upload in progress, deleted after confirm/cancel/expiry; audited as an import
+    "excel.ExportJob",  # a background export's file, deleted at expiry; audited as an export
     "notifications.OutboxMessage",  # a queued follow-up of an action already recorded (its transition, its audit entry)
     "notifications.Heartbeat",  # a timestamp overwritten every minute
     "notifications.Reminder",  # generated in bulk by the scan, never edited; its notifications keep history

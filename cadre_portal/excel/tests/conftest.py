@@ -5,6 +5,7 @@ import pytest
 def excel_storage(settings, tmp_path):
     """Each test keeps its uploads in its own folder (checked to be emptied)."""
     settings.EXCEL_IMPORT_DIR = str(tmp_path / "excel_imports")
+    settings.EXCEL_EXPORT_DIR = str(tmp_path / "excel_exports")
     return tmp_path / "excel_imports"
 
 

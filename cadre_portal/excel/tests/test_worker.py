@@ -92,3 +92,37 @@ def test_a_large_import_is_validated_and_committed_by_the_worker(redis_worker_co
     assert Unit.objects.count() == 50
     assert stored_files(tmp_path / "imports") == []
     assert AuditEvent.objects.filter(kind="import", detail__has_key="created").count() == 1
+
+
+def test_a_large_export_is_written_by_the_worker_while_the_page_polls(redis_worker_conf, settings, tmp_path, login):
+    from celery import signals
+    from celery.contrib.testing.worker import start_worker
+
+    from cadre_portal.excel.models import ExportJob
+    from cadre_portal.testing import make_personas
+
+    settings.EXCEL_EXPORT_DIR = str(tmp_path / "exports")
+    settings.EXCEL_EXPORT_ASYNC_ROWS = 10
+    personas = make_personas()
+    Unit.objects.bulk_create([Unit(name=f"单位{i}", kind="party_gov", region=personas.tree.county, sort_order=i)
+                              for i in range(60)])
+    client = login(personas.admin)
+    signals.task_postrun.connect(_close_db, weak=False)
+    try:
+        with start_worker(celery_app, perform_ping_check=False, pool="solo", concurrency=1, shutdown_timeout=20):
+            response = client.get(reverse("excel:export", args=["units"]))
+            job = ExportJob.objects.get()
+            assert response["Location"] == reverse("excel:export_job", args=[job.pk])
+            deadline = time.monotonic() + 30
+            while job.status in ("queued", "running") and time.monotonic() < deadline:
+                time.sleep(0.2)
+                job.refresh_from_db()
+    finally:
+        signals.task_postrun.disconnect(_close_db)
+    assert (job.status, job.rows_written) == ("done", 60), job.message
+    content = b"".join(client.get(reverse("excel:export_download", args=[job.pk])).streaming_content)
+    from openpyxl import load_workbook
+    import io
+
+    assert load_workbook(io.BytesIO(content)).worksheets[0].max_row == 61
+    assert AuditEvent.objects.filter(kind="export", detail__background=True).count() == 1
