@@ -35,6 +35,7 @@ LABELS: dict[str, str] = {
     # subjects and references
     "candidate": "后备干部",
     "candidates": "涉及人员",
+    "standard": "选拔标准",
     "session": "培训班次",
     "cadre": "干部",
     "bank_entry": "优秀年轻干部库人员",
@@ -76,6 +77,7 @@ LABELS: dict[str, str] = {
     "rows": "条数",
     "filters": "筛选条件",
     "masked": "身份证号码脱敏",
+    "background": "后台导出",
     "document": "文书",
     "source": "来源",
     "format": "格式",
@@ -136,10 +138,14 @@ def _reserves_stages():
     return dict(Candidate.Stage.choices)
 
 
+# Reserves entries whose ``record`` is not a record form's kind.
+RESERVES_OTHER_RECORDS = {"inspection": "乡镇考察测评", "selection_standard": "后备干部选拔标准"}
+
+
 def _reserves_records():
     from reserves.services import RECORD_KINDS
 
-    return {key: kind.label for key, kind in RECORD_KINDS.items()}
+    return {**RESERVES_OTHER_RECORDS, **{key: kind.label for key, kind in RECORD_KINDS.items()}}
 
 
 def _youth_actions():
@@ -192,7 +198,7 @@ class Subject:
 
 
 SUBJECTS: list[Subject] = [
-    Subject(("candidate", "candidates", "from_stage", "to_stage", "session", "batch"),
+    Subject(("candidate", "candidates", "from_stage", "to_stage", "session", "batch", "standard"),
             _reserves_actions, _reserves_stages, _reserves_records),
     Subject(("bank_entry", "cadre", "round"), _youth_actions, _youth_statuses, _youth_records),
     Subject(("talent",), _moves("TALENT_MOVES"), _choices("talents.Talent", "Status")),
@@ -248,6 +254,7 @@ REFERENCES: dict[str, Reference] = {
     "candidate": Reference("reserves.Candidate", lambda c: f"{c.name}（{c.village.name}）", ("village",)),
     "candidates": Reference("reserves.Candidate", lambda c: c.name),
     "session": Reference("reserves.TrainingSession"),
+    "standard": Reference("reserves.SelectionStandard", lambda s: f"{s.title}（{s.version}）"),
     "cadre": Reference("youth_cadres.Cadre", lambda c: c.name),
     "bank_entry": Reference("youth_cadres.BankEntry", lambda e: e.cadre.name, ("cadre",)),
     "post": Reference("youth_cadres.Post"),
@@ -284,7 +291,10 @@ class Names:
         names: dict[str, dict] = {}
         for model_label, pks in wanted.items():
             related = {r for key, ref in REFERENCES.items() if ref.model == model_label for r in ref.related}
-            model = apps.get_model(model_label)
+            try:
+                model = apps.get_model(model_label)
+            except LookupError:  # a model this installation does not have (yet): the key shows as deleted
+                continue
             names[model_label] = model._base_manager.select_related(*related).in_bulk(pks) if pks else {}
         region_pks = {
             int(v) for detail in details if isinstance(detail.get("filters"), dict)
@@ -463,6 +473,7 @@ VALUES: dict[str, Callable] = {
     "registry": lambda v, d: _registry_title(v),
     "options": _options,
     "masked": _yes_no,
+    "background": _yes_no,
     "cancelled": _job_status,
     "changes": _changes,
     "size": _size,
