@@ -30,6 +30,9 @@ def _code_tables_present(request):
     from talents.codes import seed_talent_code_items
 
     seed_talent_code_items(CodeItem)
+    from youth_cadres.retention.codes import seed_demand_categories
+
+    seed_demand_categories(CodeItem)
 
 
 @pytest.fixture

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cadre_portal.documents",
     "reserves",
     "youth_cadres",
+    "youth_cadres.retention",
     "talents",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("documents/", include("cadre_portal.documents.urls")),
     path("reserves/", include("reserves.urls")),
     path("youth/", include("youth_cadres.urls")),
+    path("retention/", include("youth_cadres.retention.urls")),
     path("talents/", include("talents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ from django.apps import apps
 
 from cadre_portal.testing import PASSWORD
 
-OUR_APPS = {"cadre_portal", "reserves", "youth_cadres", "talents", "notifications", "excel"}
+OUR_APPS = {"cadre_portal", "reserves", "youth_cadres", "talents", "notifications", "excel", "retention"}
 
 # Records that are themselves logs or transient work items; history of them
 # would be a log of a log.
