@@ -58,7 +58,7 @@ DEMO_UNITS = [
 ]
 
 # Modules that may provide `load(*, county, rng)` for their own demo records.
-APP_DEMOS = ["reserves.demo", "youth_cadres.demo", "talents.demo", "cadre_portal.notifications.demo"]
+APP_DEMOS = ["reserves.demo", "youth_cadres.demo", "youth_cadres.retention.demo", "talents.demo", "cadre_portal.notifications.demo"]
 
 
 def load_regions() -> tuple[int, int]:

@@ -137,8 +137,20 @@ def candidate_detail(request, pk):
         "shortfall": max(0.0, REQUIRED_HOURS - (candidate.projected_hours or 0)) if pace_judged else None,
         "hours_pct": min(100, int((candidate.hours_done or 0) * 100 / REQUIRED_HOURS)),
         "elsewhere": identity.records_elsewhere(candidate.id_number, user, exclude=candidate),
+        "retention": _retention(candidate, user),
     }
     return render(request, "reserves/candidate_detail.html", context)
+
+
+def _retention(candidate, user):
+    """The retention history (issue 9) of a reserve cadre in training or in the pool."""
+    from django.apps import apps
+
+    if not apps.is_installed("youth_cadres.retention"):
+        return None
+    from youth_cadres.retention.sections import for_candidate
+
+    return for_candidate(candidate, user)
 
 
 def person_reminders(candidate: Candidate, user, limit: int = 20) -> list:

@@ -45,3 +45,10 @@ def categories():
         CodeItem.objects.filter(table=DEMAND_CATEGORY_TABLE, is_active=True)
         .order_by("sort_order", "code").values_list("pk", "name")
     )
+
+
+def item(code: str):
+    """The category with this code (CodeItem)."""
+    from cadre_portal.models import CodeItem
+
+    return CodeItem.objects.get(table=DEMAND_CATEGORY_TABLE, code=code)

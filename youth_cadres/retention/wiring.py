@@ -9,7 +9,7 @@ ROLES = ("county_staff", "leader", "admin")
 def connect() -> None:
     from cadre_portal.models import CODE_TABLE_LABELS
     from cadre_portal.navigation import register_menu
-    from youth_cadres.retention import codes, sections
+    from youth_cadres.retention import codes, reminders, sections  # noqa: F401  (reminders registers the kinds)
 
     CODE_TABLE_LABELS.setdefault(codes.DEMAND_CATEGORY_TABLE, "留才诉求类别")
     viewers = (*ROLES, "township_officer")

@@ -480,8 +480,8 @@ def test_a_kind_added_later_gets_its_setting_and_beat_task_from_migrate(db):
     from cadre_portal.notifications.apps import _sync_after_migrate
     from cadre_portal.notifications.registry import ReminderKind
 
-    class RetentionInterviewDue(ReminderKind):
-        key = "retention_interview_due"
+    class LaterInterviewDue(ReminderKind):  # a key no app registers (retention has its own kinds)
+        key = "later_interview_due"
         label = "谈心谈话即将到期"
         target_model = "cadre_portal.Region"
         default_lead_days = 14
@@ -491,12 +491,12 @@ def test_a_kind_added_later_gets_its_setting_and_beat_task_from_migrate(db):
         def due(self, *, today, until, setting):
             return []
 
-    registry.register(RetentionInterviewDue)
+    registry.register(LaterInterviewDue)
     try:
         _sync_after_migrate(sender=None)
-        setting = ReminderSetting.objects.get(kind="retention_interview_due")
-        task = PeriodicTask.objects.get(task=services.SCAN_TASK, kwargs='{"kind": "retention_interview_due"}')
+        setting = ReminderSetting.objects.get(kind="later_interview_due")
+        task = PeriodicTask.objects.get(task=services.SCAN_TASK, kwargs='{"kind": "later_interview_due"}')
     finally:
-        registry.unregister("retention_interview_due")
+        registry.unregister("later_interview_due")
     assert (setting.lead_days, setting.notify_township_officers, setting.notify_county_staff) == (14, False, True)
     assert task.name == "提醒扫描：谈心谈话即将到期" and task.enabled

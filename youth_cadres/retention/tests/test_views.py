@@ -138,3 +138,11 @@ def test_lists_cost_the_same_for_one_and_fifty_rows(personas, unit_contacts, log
     assert C.objects.count() == 49
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_the_reserves_person_page_shows_the_retention_history(world, personas, login):
+    interview(personas, world["a"], state_of_mind="家中困难，考虑外出务工。", intention="wants_to_leave")
+    url = reverse("reserves:detail", args=[world["a"].candidate_id])
+    for user in (personas.county_staff, personas.officer_a):
+        body = login(user).get(url).content.decode()
+        assert "家中困难，考虑外出务工。" in body
