@@ -182,8 +182,8 @@ def _person(user, registry_key, person_pk):
 @require_http_methods(["GET", "POST"])
 def care_enrol(request, registry_key, person_pk):
     user = request.user
+    person = _person(user, registry_key, person_pk)  # 404 outside the scope before any refusal
     _require_writer(user)
-    person = _person(user, registry_key, person_pk)
     existing = CareRecord.objects.filter(**{"cadre" if registry_key == "youth" else "candidate": person}).first()
     if existing is not None:
         messages.info(request, f"{person.name}已在留才关怀对象中。")
@@ -209,8 +209,8 @@ def care_enrol(request, registry_key, person_pk):
 @require_http_methods(["GET", "POST"])
 def care_interval(request, pk):
     user = request.user
+    care = _get_care(user, pk)  # 404 outside the scope before any refusal
     _require_writer(user)
-    care = _get_care(user, pk)
     form = forms.IntervalForm(request.POST or None, initial={"interval_months": care.interval_months,
                                                              "responsible": care.responsible_id})
     if request.method == "POST" and form.is_valid():
@@ -228,8 +228,8 @@ def care_interval(request, pk):
 @require_http_methods(["GET", "POST"])
 def interview_add(request, pk):
     user = request.user
+    care = _get_care(user, pk)  # 404 outside the scope before any refusal
     _require_writer(user)
-    care = _get_care(user, pk)
     form = forms.InterviewForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -253,8 +253,8 @@ def interview_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def demand_add(request, pk):
     user = request.user
+    care = _get_care(user, pk)  # 404 outside the scope before any refusal
     _require_writer(user)
-    care = _get_care(user, pk)
     form = forms.DemandForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -276,8 +276,8 @@ OUTCOME_FORMS = {"retain": ("登记为留下", forms.RetainForm), "lose": ("登�
 @require_http_methods(["GET", "POST"])
 def care_outcome(request, pk, outcome):
     user = request.user
+    care = _get_care(user, pk)  # 404 outside the scope before any refusal
     _require_writer(user)
-    care = _get_care(user, pk)
     if outcome not in OUTCOME_FORMS:
         raise Http404("不支持的操作")
     title, form_class = OUTCOME_FORMS[outcome]
@@ -330,8 +330,8 @@ DEMAND_FORMS = {
 @require_http_methods(["GET", "POST"])
 def demand_act(request, pk, action):
     user = request.user
+    demand = _get_demand(user, pk)  # 404 outside the scope before any refusal
     _require_writer(user)
-    demand = _get_demand(user, pk)
     if action not in DEMAND_FORMS:
         raise Http404("不支持的操作")
     if not demand.is_open:
