@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install migrate demo bench browser-test vendor clean
+.PHONY: run test setup install migrate demo bench bench-scale browser-test vendor clean
 
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,9 @@ vendor:
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*
+
+# The scale benchmark (issue 16): PostgreSQL database <name>_100k from BENCH_SCALE_DATABASE_URL
+# (default postgres://postgres@127.0.0.1:5432/scale), grown on the first run and kept;
+# SCALE_PEOPLE=2000000 for the province run.
+bench-scale: install
+	$(PY) bench/scale.py

@@ -158,6 +158,10 @@ def _sessions(today: date, user):
     from cadre_portal.bulk import build, bulk_insert_with_history
     from reserves.models import TrainingSession
 
+    # A resumed run reuses the calendar the interrupted one wrote.
+    existing = list(TrainingSession.objects.filter(created_by=user, topic="集中学习培训", for_all=True).order_by("date"))
+    if existing:
+        return existing
     first = date(today.year - 5, 1, 15)
     rows, day = [], first
     while day <= today:
@@ -168,7 +172,10 @@ def _sessions(today: date, user):
     return bulk_insert_with_history(build(TrainingSession, rows), TrainingSession, user=user, history=False)
 
 
-def generate_reserves(n: int, villages: list, *, rng: random.Random, today: date, user, history: bool, counts: Counts) -> None:
+def generate_reserves(n: int, villages: list, *, rng: random.Random, today: date, user, history: bool, counts: Counts,
+                      skip: int = 0) -> None:
+    """``n`` more reserve cadres; ``skip``: how many an interrupted run already wrote
+    (their ID numbers are not handed out again)."""
     from django.db import transaction
 
     from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem
@@ -177,6 +184,7 @@ def generate_reserves(n: int, villages: list, *, rng: random.Random, today: date
     grade_weights = [30, 65, 5][: len(grades)]
     sessions = _sessions(today, user)
     ids = IdNumbers("421223", date(1980, 1, 1))
+    ids.n = skip
     names_cache: dict[str, tuple[str, str]] = {}
 
     done = 0
@@ -185,7 +193,7 @@ def generate_reserves(n: int, villages: list, *, rng: random.Random, today: date
             done += _reserves_batch(min(BATCH, n - done), dict(
                 rng=rng, today=today, user=user, history=history, counts=counts, villages=villages, grades=grades,
                 grade_weights=grade_weights, sessions=sessions, ids=ids, names_cache=names_cache))
-        log(f"reserves {done:,}/{n:,}")
+        log(f"reserves {skip + done:,}/{skip + n:,}")
 
 
 class _Dated:
@@ -558,8 +566,11 @@ def existing() -> int:
     return Candidate.objects.count()
 
 
-def generate(people: int, *, shape: str = "county", seed: int = 1, history: bool = False) -> Counts:
-    """Fill an empty database with ``people`` people (see the module docstring)."""
+def generate(people: int, *, shape: str = "county", seed: int = 1, history: bool = False, reserves: int | None = None) -> Counts:
+    """Fill an empty database with ``people`` people (see the module docstring).
+    ``reserves``: the number of reserve cadres (default ``RESERVES_SHARE`` of the people);
+    a run interrupted while writing them goes on from where it stopped (each batch is
+    committed), the other registries are all-or-nothing."""
     from django.db import transaction
 
     from cadre_portal.codes import seed_code_items
@@ -581,8 +592,12 @@ def generate(people: int, *, shape: str = "county", seed: int = 1, history: bool
     user, _ = User.objects.get_or_create(username="bench_staff", defaults=dict(role=Role.COUNTY_STAFF, region=root, full_name="基准测试"))
     # Each registry is generated only while it is empty, so a later run adds the
     # registries of apps that arrived since (and an interrupted run can go on).
-    if not existing():
-        generate_reserves(int(people * RESERVES_SHARE), villages, rng=rng, today=today, user=user, history=history, counts=counts)
+    target, have = (int(people * RESERVES_SHARE) if reserves is None else reserves), existing()
+    if have < target:
+        if have:
+            log(f"resuming reserves at {have:,}")
+            rng = random.Random(seed * 1_000_003 + have)
+        generate_reserves(target - have, villages, rng=rng, today=today, user=user, history=history, counts=counts, skip=have)
     for name in ("generate_youth", "generate_talents"):
         hook = globals().get(name)
         if hook is not None:
