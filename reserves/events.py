@@ -20,6 +20,7 @@ from typing import Callable
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from cadre_portal.scope import model_scope_q
 from reserves.models import Appointment, Candidate, PoolEntry, Promotion, Transition
 
 A = Transition.Action
@@ -72,8 +73,12 @@ class Event:
         path from the candidate, e.g. ``village__parent_id``): distinct people over the
         event rows, so the same count as ``happened`` on the candidate list."""
         path = f"candidate__{group}"
+        records = self.records(start, end)
+        # Scoped through the record's own scope (its join to the candidate's village),
+        # not ``candidate__in=<scoped candidates>``: that semi-join hashed every
+        # candidate of the scope a second time (issue 16: the overview at 100k).
         rows = (
-            self.records(start, end).filter(candidate__in=Candidate.objects.visible_to(user)).order_by()
+            records.filter(model_scope_q(records.model, user)).order_by()
             .values(path).annotate(n=Count("candidate_id", distinct=True)).values_list(path, "n")
         )
         return dict(rows)
