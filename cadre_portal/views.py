@@ -5,19 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET
 
-from cadre_portal import audit_display
+from cadre_portal import lists
 from cadre_portal.audit import record
 from cadre_portal.filters import AuditEventFilter
 from cadre_portal.forms import LoginForm, PortalPasswordChangeForm
 from cadre_portal.models import AuditEvent, Region
 from cadre_portal.navigation import panels_for
+from cadre_portal.tables import AuditEventTable
 
 
 def home(request):
@@ -45,13 +45,11 @@ def audit_log(request):
     user = request.user
     if not (user.is_portal_admin or user.is_county_staff):
         raise PermissionDenied("只有系统管理员和县委组织部干部可以查看审计日志。")
-    queryset = AuditEvent.objects.visible_to(user).select_related("user", "region")
-    audit_filter = AuditEventFilter(request.GET, queryset=queryset)
-    page = Paginator(audit_filter.qs, 50).get_page(request.GET.get("page"))
-    # Codes and keys of the details read as Chinese labels and names (one query per kind of record named).
-    page.object_list = list(page.object_list)
-    audit_display.describe(page.object_list)
-    return render(request, "cadre_portal/audit_log.html", {"filter": audit_filter, "page_obj": page})
+    # Keyset pages (cadre_portal.lists): the last page costs what the first does; the
+    # table describes the details of the page shown in Chinese (cadre_portal.audit_display).
+    listing = lists.build(request, queryset=AuditEvent.objects.visible_to(user).select_related("user", "region"),
+                          table_class=AuditEventTable, filterset_class=AuditEventFilter)
+    return render(request, "cadre_portal/audit_log.html", {"listing": listing})
 
 
 def region_tree(request):
