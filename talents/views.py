@@ -188,6 +188,10 @@ def support_create(request, pk):
 def overview(request):
     """Five-domain overview: counts by domain × category, recruited this year against plan,
     platforms by kind and level, status — each one aggregate query over the viewer's scope."""
+    if request.user.role == "unit_contact":
+        # A unit contact's scope is one unit of the young-cadre bank: no talent registry
+        # (the figures refuse them, and the overview's tables had no columns: a 500).
+        raise PermissionDenied("单位干部联络员不查看五域人才。")
     year = date.today().year
     data = overview_data.build(request.user, year)
     if request.user.is_township_officer:

@@ -44,6 +44,14 @@ def test_a_domain_officers_index_is_their_own_registry(personas, login):
     assert response.status_code == 302 and response["Location"] == reverse("talents:list", args=["medical"])
 
 
+def test_a_unit_contact_is_refused_the_five_domain_overview_in_chinese(personas, unit_contacts, login):
+    client = login(unit_contacts.contact_a)
+    for url in (reverse("talents:index"), reverse("talents:overview")):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "单位干部联络员不查看五域人才" in response.content.decode()
+
+
 def test_the_list_shows_only_the_domain(personas, login):
     b.talent(personas, "medical", name="李医生")
     b.talent(personas, "education", name="张老师")
