@@ -249,8 +249,8 @@ class AppointForm(_Crispy, forms.ModelForm):
 class FollowUpForm(_Crispy, forms.ModelForm):
     class Meta:
         model = FollowUpVisit
-        fields = ["visited_on", "result", "note", "adjustment"]
-        widgets = {"visited_on": DATE, "note": TEXT, "adjustment": TEXT}
+        fields = ["visited_on", "result", "note", "adjustment", "adjusted_post", "adjusted_on"]
+        widgets = {"visited_on": DATE, "note": TEXT, "adjusted_on": DATE}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -259,8 +259,15 @@ class FollowUpForm(_Crispy, forms.ModelForm):
         self.fields["visited_on"].initial = date.today
         if self.initial.get("visited_on") is None:  # the pending visit's empty date would hide today
             self.initial["visited_on"] = date.today()
-        self.fields["adjustment"].help_text = "如有岗位调整，请写明；无则不填。"
-        self.helper = self._helper()
+        self.fields["adjustment"].choices = list(FollowUpVisit.Adjustment.choices)
+        self.fields["adjusted_post"].help_text = "调整岗位时选择。"
+        self.fields["adjusted_on"].help_text = "调整岗位或免去职务时填写。"
+        self.helper = self._helper(Layout(
+            Row(Column("visited_on", css_class="col-md-4"), Column("result", css_class="col-md-4")),
+            "note",
+            Row(Column("adjustment", css_class="col-md-4"), Column("adjusted_post", css_class="col-md-4"),
+                Column("adjusted_on", css_class="col-md-4")),
+        ))
 
     def clean_visited_on(self):
         day = self.cleaned_data["visited_on"]
@@ -270,6 +277,15 @@ class FollowUpForm(_Crispy, forms.ModelForm):
         if day and appointment is not None and day < appointment.appointed_on:
             raise forms.ValidationError(f"回访日期不能早于任用日期（{appointment.appointed_on:%Y年%m月%d日}）。")
         return day
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("adjustment") or ""
+        if kind and not data.get("adjusted_on"):
+            self.add_error("adjusted_on", "请填写调整日期。")
+        if kind == FollowUpVisit.Adjustment.CHANGED and not data.get("adjusted_post"):
+            self.add_error("adjusted_post", "请选择调整后的职务。")
+        return data
 
 
 class SubmitForm(_Crispy, forms.Form):

@@ -19,7 +19,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, When
+from django.db.models import Case, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import Cast
 from simple_history.models import HistoricalRecords
 
@@ -31,6 +31,11 @@ from cadre_portal.scope import ScopedQuerySet
 REQUIRED_HOURS = 150
 CYCLE_YEARS = 2
 CYCLE_APPRAISAL_YEARS = (1, 2)
+# 继续培养: a further period after an end-of-cycle inspection recommending it. Its length
+# (months) and hours target are settings (``RESERVES_FURTHER_TRAINING_MONTHS``,
+# ``RESERVES_FURTHER_TRAINING_HOURS``); read through the helpers below.
+FURTHER_TRAINING_MONTHS = 12
+FURTHER_TRAINING_HOURS = 75
 VILLAGE_MIN, VILLAGE_MAX = 3, 7
 # A trainee's pace is judged only after a quarter of the cycle: before the first
 # quarterly session everyone projects to zero hours.
@@ -59,6 +64,28 @@ class DaysBetween(models.Func):
         if template is None:  # other backends: let Django do the temporal subtraction
             template, arg_joiner = "(%(expressions)s)", " - "
         return super().as_sql(compiler, connection, template=template, arg_joiner=arg_joiner, **extra)
+
+
+def further_training_months() -> int:
+    return int(getattr(settings, "RESERVES_FURTHER_TRAINING_MONTHS", FURTHER_TRAINING_MONTHS))
+
+
+def further_training_hours() -> int:
+    return int(getattr(settings, "RESERVES_FURTHER_TRAINING_HOURS", FURTHER_TRAINING_HOURS))
+
+
+def cycle_appraisal_years(cycle_number: int, months: int | None = None) -> tuple[int, ...]:
+    """The appraisal years a training period needs: (1, 2) for the two-year cycle, one per
+    started year of a further period (one for the default twelve months)."""
+    if cycle_number <= 1:
+        return CYCLE_APPRAISAL_YEARS
+    months = further_training_months() if months is None else months
+    return tuple(range(1, max(1, -(-months // 12)) + 1))
+
+
+# 村“两委”: the party organisation's committee and the villagers' committee (not the
+# supervision committee, which is elected separately).
+TWO_COMMITTEE_POSTS = [(code, name) for code, name in codes.VILLAGE_POSTS if not name.startswith("村务监督")]
 
 
 def add_months(day: date, months: int) -> date:
@@ -139,6 +166,40 @@ def nominee_age_check(birth_date: date | None, today: date | None = None) -> tup
     return None
 
 
+# --- Selection standard --------------------------------------------------------------
+
+
+class SelectionStandard(models.Model):
+    """The county's published selection standard (县委组织部统一制定并公告): a version with
+    its publication date, its text and/or an attached document. The township's
+    inspection rates each nominee on the five aspects it sets out and records which
+    version it applied. County-wide: everybody who works on reserves reads it."""
+
+    version = models.CharField("版本号", max_length=40, unique=True)
+    published_on = models.DateField("公告日期")
+    title = models.CharField("标题", max_length=200)
+    text = models.TextField("标准内容", blank=True)
+    attachment = models.FileField("附件", upload_to="reserves/standards/", blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = models.Manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "后备干部选拔标准"
+        verbose_name_plural = "后备干部选拔标准"
+        ordering = ["-published_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.version}）"
+
+    @classmethod
+    def current(cls, as_of: date | None = None):
+        """The standard in force: the latest published on or before ``as_of``."""
+        return cls.objects.filter(published_on__lte=as_of or date.today()).order_by("-published_on", "-pk").first()
+
+
 # --- Candidate ----------------------------------------------------------------
 
 
@@ -194,12 +255,20 @@ class CandidateQuerySet(ScopedQuerySet):
         """Trainees for whom a cycle year ends within ``within_days`` (or has ended) without its appraisal."""
         as_of = as_of or date.today()
         horizon = as_of + timedelta(days=within_days)
+        further_years = cycle_appraisal_years(2)
         q = Q()
-        for year in CYCLE_APPRAISAL_YEARS:
-            # The year ends ``year`` years after the start; expressed as a start bound.
+        for year in sorted(set(CYCLE_APPRAISAL_YEARS) | set(further_years)):
+            # The year ends ``year`` years after the start; expressed as a start bound. Only
+            # the appraisals of the current period (``cycle_number``) count.
             latest_start = horizon - relativedelta(years=year)
-            q |= Q(training_start__lte=latest_start) & ~Q(appraisals__year=year)
-        return self.training().filter(q).distinct()
+            applies = Q()
+            if year in CYCLE_APPRAISAL_YEARS:
+                applies |= Q(cycle_number=1)
+            if year in further_years:
+                applies |= Q(cycle_number__gt=1)
+            done = Exists(Appraisal.objects.filter(candidate=OuterRef("pk"), cycle=OuterRef("cycle_number"), year=year))
+            q |= applies & Q(training_start__lte=latest_start) & ~done
+        return self.training().filter(q)
 
     def with_priority_group(self, code: str):
         return self.filter(priority_groups__contains=f",{code},")
@@ -277,12 +346,18 @@ class Candidate(PersonFields):
     inspection_date = models.DateField("考察测评日期", null=True, blank=True)
     inspectors = models.CharField("考察人员", max_length=200, blank=True)
     inspection_result = models.CharField("考察测评结果", max_length=20, choices=InspectionResult.choices, blank=True)
+    inspection_standard = models.ForeignKey(
+        "SelectionStandard", verbose_name="依据的选拔标准", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
     inspection_opinion = models.TextField("考察测评意见", blank=True)
     submission_reason = models.TextField("超出每村3-7人规模的说明", blank=True)
 
     # Training cycle (周期培养)
     training_start = models.DateField("培养开始日期", null=True, blank=True)
     training_end = models.DateField("培养结束日期", null=True, blank=True)
+    # 1 for the two-year cycle; 2, 3 … for each further period (继续培养) opened by the workflow.
+    cycle_number = models.PositiveSmallIntegerField("培养周期", default=1, editable=False)
+    hours_required = models.PositiveSmallIntegerField("本期集中学习学时要求", default=REQUIRED_HOURS, editable=False)
     # The hours ledger: derived data kept by reserves.workflow in the transaction that
     # changes attendance or the cycle (``refresh_hours_ledger``); checked by
     # ``manage.py check_reserves_ledger``. Lists filter and sort on these columns.
@@ -368,13 +443,27 @@ class Candidate(PersonFields):
         return rows
 
     def cycle_years_required(self) -> tuple[int, ...]:
-        return CYCLE_APPRAISAL_YEARS
+        months = None
+        if self.cycle_number > 1 and self.training_start and self.training_end:
+            delta = relativedelta(self.training_end, self.training_start)
+            months = delta.years * 12 + delta.months + (1 if delta.days else 0)
+        return cycle_appraisal_years(self.cycle_number, months)
+
+    @property
+    def is_further_training(self) -> bool:
+        return self.cycle_number > 1
+
+    @property
+    def cycle_label(self) -> str:
+        return "培养期" if self.cycle_number <= 1 else f"继续培养期（第{self.cycle_number - 1}次）"
 
     def set_hours_ledger(self, hours) -> None:
         """Store ``hours`` attended and the pace date that follows from them and the cycle
         (the workflow saves the two ledger fields)."""
         self.hours_attended = Decimal(hours or 0)
-        self.hours_behind_from = hours_behind_from(self.hours_attended, self.training_start, self.training_end)
+        self.hours_behind_from = hours_behind_from(
+            self.hours_attended, self.training_start, self.training_end, self.hours_required or REQUIRED_HOURS
+        )
 
     @property
     def age_warning(self) -> str:
@@ -405,13 +494,19 @@ class Transition(models.Model):
         OVERRIDE = "override", "县委组织部特别准予"
         FINAL_INSPECT = "final_inspect", "综合考察并提出使用意见"
         COMMITTEE = "committee", "乡镇党委审议通过"
+        COMMITTEE_RETURN = "committee_return", "乡镇党委审议不同意，退回重新考察"
         FINAL_FILE = "final_file", "综合考察审核备案"
         FINAL_RETURN = "final_return", "综合考察退回乡镇"
         ADMIT = "admit", "纳入储备库"
         REMOVE = "remove", "移出储备库"
         WITHDRAW = "withdraw", "退出培养"
+        CONTINUE = "continue", "继续培养"
+        END = "end", "不再作为后备干部"
+        FIRST_CHOICE = "first_choice", "第一人选提名推荐"
+        ELECTION = "election", "录入换届选举结果"
         APPOINT = "appoint", "任用"
         FOLLOW_UP = "follow_up", "首年度回访考察"
+        POST_ADJUST = "post_adjust", "岗位调整"
 
     candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="transitions")
     from_stage = models.CharField("原阶段", max_length=24, choices=Candidate.Stage.choices, blank=True)
@@ -628,6 +723,7 @@ class Appraisal(models.Model):
     team's grade comes from the editable code table ``RESERVE_GRADE_TABLE``."""
 
     candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="appraisals")
+    cycle = models.PositiveSmallIntegerField("培养周期", default=1, help_text="1 为两年培养期，2 起为继续培养期。")
     year = models.PositiveSmallIntegerField("培养年度", choices=[(1, "第一年"), (2, "第二年")])
     appraised_on = models.DateField("评议日期")
     raters = models.PositiveSmallIntegerField("参加评议的党员群众代表人数", default=0)
@@ -646,8 +742,13 @@ class Appraisal(models.Model):
     class Meta:
         verbose_name = "年度评议"
         verbose_name_plural = "年度评议"
-        ordering = ["year"]
-        constraints = [models.UniqueConstraint(fields=["candidate", "year"], name="appraisal_once_per_year")]
+        ordering = ["cycle", "year"]
+        constraints = [models.UniqueConstraint(fields=["candidate", "cycle", "year"], name="appraisal_once_per_cycle_year")]
+
+    @property
+    def period_label(self) -> str:
+        year = self.get_year_display()
+        return year if self.cycle <= 1 else f"继续培养期（第{self.cycle - 1}次）{year}"
 
     def cycle_year_bounds(self) -> tuple[date, date] | None:
         """The first and last day of this appraisal's cycle year (None without a cycle)."""
@@ -677,6 +778,11 @@ class FinalInspection(models.Model):
     summary = models.TextField("综合考察情况")
     recommendation = models.CharField("使用意见建议", max_length=16, choices=Recommendation.choices)
     recommendation_note = models.TextField("使用意见说明", blank=True)
+    class CommitteeDecision(models.TextChoices):
+        AGREE = "agree", "同意"
+        DISAGREE = "disagree", "不同意，退回重新考察"
+
+    committee_decision = models.CharField("乡镇党委审议结果", max_length=10, choices=CommitteeDecision.choices, blank=True)
     committee_date = models.DateField("乡镇党委审议日期", null=True, blank=True)
     committee_opinion = models.TextField("乡镇党委审议意见", blank=True)
     filed_on = models.DateField("县委组织部审核备案日期", null=True, blank=True)
@@ -689,6 +795,39 @@ class FinalInspection(models.Model):
     class Meta:
         verbose_name = "综合考察"
         verbose_name_plural = "综合考察"
+
+
+class FurtherTraining(models.Model):
+    """继续培养: a further training period opened (by ``workflow.continue_training``) after
+    a filed end-of-cycle inspection recommending it, with its own hours target; the
+    period before it (dates and hours attended) is kept here, since the candidate's
+    cycle fields and hours ledger then follow the new period."""
+
+    candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="further_trainings")
+    cycle_number = models.PositiveSmallIntegerField("培养周期")
+    start = models.DateField("继续培养开始日期")
+    end = models.DateField("继续培养结束日期")
+    hours_required = models.PositiveSmallIntegerField("集中学习学时要求")
+    previous_start = models.DateField("上一培养期开始日期", null=True)
+    previous_end = models.DateField("上一培养期结束日期", null=True)
+    previous_hours = models.DecimalField("上一培养期已完成学时", max_digits=6, decimal_places=1, default=Decimal("0"))
+    inspection_summary = models.TextField("上一培养期综合考察情况", blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField("办理时间", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "继续培养"
+        verbose_name_plural = "继续培养"
+        ordering = ["cycle_number"]
+        constraints = [models.UniqueConstraint(fields=["candidate", "cycle_number"], name="further_training_once_per_cycle")]
+
+    @property
+    def label(self) -> str:
+        return f"继续培养期（第{self.cycle_number - 1}次）"
 
 
 # --- Pool, appointment, follow-up -----------------------------------------------------------
@@ -723,7 +862,7 @@ class Appointment(models.Model):
 
     candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="appointments")
     occasion = models.CharField("任用时机", max_length=16, choices=Occasion.choices)
-    post = models.CharField("任用职务", max_length=40, choices=codes.VILLAGE_POSTS)
+    post = models.CharField("任用职务", max_length=40, choices=TWO_COMMITTEE_POSTS)
     appointed_on = models.DateField("任用日期")
     note = models.TextField("备注", blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -736,6 +875,46 @@ class Appointment(models.Model):
         verbose_name = "任用"
         verbose_name_plural = "任用"
         ordering = ["appointed_on"]
+
+
+class ElectionNomination(models.Model):
+    """At a village 两委 换届 the pool member is nominated as first choice (第一人选提名推荐)
+    for a post; the election's outcome is recorded afterwards: 当选 makes the appointment
+    (``appointment``), 未当选 leaves the person in the pool. Written by ``reserves.workflow``."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "", "待选举"
+        ELECTED = "elected", "当选"
+        NOT_ELECTED = "not_elected", "未当选"
+
+    candidate = models.ForeignKey(Candidate, verbose_name="后备干部", on_delete=models.CASCADE, related_name="election_nominations")
+    post = models.CharField("提名职务", max_length=40, choices=TWO_COMMITTEE_POSTS)
+    nominated_on = models.DateField("第一人选提名推荐日期")
+    note = models.TextField("提名说明", blank=True)
+    outcome = models.CharField("选举结果", max_length=12, choices=Outcome.choices, blank=True, default="")
+    elected_post = models.CharField("当选职务", max_length=40, choices=TWO_COMMITTEE_POSTS, blank=True)
+    election_date = models.DateField("选举日期", null=True, blank=True)
+    appointment = models.OneToOneField(
+        Appointment, verbose_name="任用", null=True, blank=True, on_delete=models.SET_NULL, related_name="election_nomination"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_region_field = "candidate__village"
+
+    class Meta:
+        verbose_name = "换届第一人选提名"
+        verbose_name_plural = "换届第一人选提名"
+        ordering = ["nominated_on", "pk"]
+        constraints = [
+            # One nomination awaiting its election per person.
+            models.UniqueConstraint(fields=["candidate"], condition=Q(outcome=""), name="election_nomination_one_pending"),
+        ]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.outcome == ""
 
 
 class FollowUpQuerySet(ScopedQuerySet):
@@ -766,7 +945,15 @@ class FollowUpVisit(models.Model):
     visited_on = models.DateField("回访日期", null=True, blank=True)
     result = models.CharField("回访结果", max_length=8, choices=Result.choices, blank=True)
     note = models.TextField("回访情况", blank=True)
-    adjustment = models.TextField("调整情况", blank=True)
+
+    class Adjustment(models.TextChoices):
+        NONE = "", "不作调整"
+        CHANGED = "changed", "调整岗位"
+        REMOVED = "removed", "免去职务"
+
+    adjustment = models.CharField("调整", max_length=10, choices=Adjustment.choices, blank=True, default="")
+    adjusted_post = models.CharField("调整后职务", max_length=40, choices=TWO_COMMITTEE_POSTS, blank=True)
+    adjusted_on = models.DateField("调整日期", null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = FollowUpQuerySet.as_manager()

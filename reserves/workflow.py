@@ -43,6 +43,7 @@ from reserves.models import (
     PartyDevelopment,
     PoolEntry,
     TrainingSession,
+    TWO_COMMITTEE_POSTS,
     Transition,
     add_months,
 )
@@ -733,8 +734,12 @@ def appoint(*, candidate: Candidate, by, occasion: str, post: str, appointed_on:
 
 
 @atomic_write
-def record_follow_up(*, visit: FollowUpVisit, by, visited_on: date, result: str, note: str, adjustment: str = "") -> FollowUpVisit:
-    """首年度回访考察: result, note and any adjustment made."""
+def record_follow_up(
+    *, visit: FollowUpVisit, by, visited_on: date, result: str, note: str,
+    adjustment: str = "", adjusted_post: str = "", adjusted_on: date | None = None,
+) -> FollowUpVisit:
+    """首年度回访考察: result and note, and the adjustment decided on it as an action —
+    none, the post changed (to ``adjusted_post``) or removed from post — with its date."""
     c = _lock(visit.candidate_id)
     _check_actor(by, c, ALLOWED[Action.FOLLOW_UP].roles)
     _check_stage(c, Action.FOLLOW_UP)
@@ -745,13 +750,36 @@ def record_follow_up(*, visit: FollowUpVisit, by, visited_on: date, result: str,
         raise WorkflowError("回访日期不能晚于今天。")
     if visited_on < current.appointment.appointed_on:
         raise WorkflowError(f"回访日期不能早于任用日期（{current.appointment.appointed_on:%Y年%m月%d日}）。")
+    adjustment = adjustment or ""
+    if adjustment not in FollowUpVisit.Adjustment.values:
+        raise WorkflowError("调整方式不正确。")
+    if adjustment:
+        if adjusted_on is None:
+            raise WorkflowError("请填写调整日期。")
+        if adjusted_on < current.appointment.appointed_on or adjusted_on > date.today():
+            raise WorkflowError("调整日期应在任用日期之后、不晚于今天。")
+    if adjustment == FollowUpVisit.Adjustment.CHANGED:
+        if adjusted_post not in dict(TWO_COMMITTEE_POSTS):
+            raise WorkflowError("请选择调整后的村“两委”职务。")
+        if adjusted_post == current.appointment.post:
+            raise WorkflowError("调整后职务与现任职务相同。")
+    else:
+        adjusted_post = ""
+    if not adjustment:
+        adjusted_on = None
     current.visited_on = visited_on
     current.result = result
     current.note = _require_text(note, "请填写回访情况。")
     current.adjustment = adjustment
+    current.adjusted_post = adjusted_post
+    current.adjusted_on = adjusted_on
     current.recorded_by = by
-    current.save(update_fields=["visited_on", "result", "note", "adjustment", "recorded_by"])
-    opinion = f"回访结果：{current.get_result_display()}。{note}" + (f" 调整：{adjustment}" if adjustment else "")
+    current.save(update_fields=["visited_on", "result", "note", "adjustment", "adjusted_post", "adjusted_on", "recorded_by"])
+    opinion = f"回访结果：{current.get_result_display()}。{current.note}"
+    if adjustment == FollowUpVisit.Adjustment.CHANGED:
+        opinion += f" 调整：{adjusted_on:%Y年%m月%d日}由{current.appointment.get_post_display()}调整为{adjusted_post}。"
+    elif adjustment == FollowUpVisit.Adjustment.REMOVED:
+        opinion += f" 调整：{adjusted_on:%Y年%m月%d日}免去{current.appointment.get_post_display()}职务。"
     _record(c, from_stage=c.stage, action=Action.FOLLOW_UP, by=by, opinion=opinion)
     return current
 
