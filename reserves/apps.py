@@ -27,6 +27,7 @@ class ReservesConfig(AppConfig):
         register_menu("储备库", "reserves:pool", roles=(officer, county, leader, admin), section=SECTION, order=140)
         register_menu("工作总览", "reserves:overview", roles=(county, leader, admin), section=SECTION, order=150)
         register_menu("各村后备干部情况", "reserves:villages", roles=(officer, county, leader, admin), section=SECTION, order=155)
+        register_menu("选拔标准", "reserves:standards", roles=(officer, county, leader, admin), section=SECTION, order=158)
         register_home_panel("reserves_township", "reserves/panels/township.html", panels.township_todo, roles=(officer,), order=20)
         register_home_panel("reserves_county", "reserves/panels/county.html", panels.county_queue, roles=(county,), order=20)
         register_home_panel("reserves_leader", "reserves/panels/leader.html", panels.leader_summary, roles=(leader,), order=20)

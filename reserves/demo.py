@@ -22,6 +22,7 @@ from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem, Region, Role, Use
 from reserves import workflow
 from reserves.models import (
     Appraisal,
+    SelectionStandard,
     Candidate,
     FinalInspection,
     Mentor,
@@ -131,6 +132,14 @@ def load(*, county: Region, rng: random.Random) -> None:
     villages = {t.pk: list(Region.objects.filter(parent=t, level=Region.Level.VILLAGE).order_by("path")) for t in townships}
     grades = {g.name: g for g in CodeItem.objects.filter(table=RESERVE_GRADE_TABLE)}
 
+    SelectionStandard.objects.get_or_create(
+        version="2022-1",
+        defaults=dict(
+            published_on=today - timedelta(days=1500), title="村（社区）后备干部选拔标准", published_by=staff,
+            text="一、讲政治：坚决拥护党的领导，政治立场坚定。\n二、重品行：遵纪守法，品行端正，群众公认。\n"
+                 "三、测素能：具备带领群众发展的能力。\n四、评表现：在本职岗位上表现突出。\n五、访口碑：走访群众，口碑良好。",
+        ),
+    )
     timeline = _Timeline()
     trainees: list[Candidate] = []
     for township in townships:
@@ -166,6 +175,7 @@ def _township_through_workflow(rng, people, officer, staff, villages, today, tim
             workflow.record_inspection(
                 candidate=c, by=officer, inspection_date=inspected, inspectors=f"{officer.display_name}、镇纪委书记",
                 result=Candidate.InspectionResult.RECOMMENDED, opinion="经集中考察、测评，群众认可度高，同意推荐。",
+                standard=SelectionStandard.current(inspected),
             )
         if batch:
             reason = "" if 3 <= len(batch) <= 7 else ("本村常住青年较少，暂推荐现有人选。" if len(batch) < 3 else "本村为中心村，优秀青年较多。")
@@ -317,12 +327,26 @@ def _end_of_cycle(rng, officers, staff, trainees, today, timeline):
         step = min(rng.choice([4, 5, 5, 6, 6]), reachable) if reachable >= 5 else min(i % 7, reachable)
         if step == 0:
             continue  # waits for the township's inspection
+        # A few are recommended for a further year of training (继续培养), which the county opens.
+        further = step >= 3 and i % 13 == 6
         workflow.record_final_inspection(
-            candidate=c, by=officer, inspected_on=day("inspect"), summary="培养期内表现优秀，群众公认，综合考察合格。",
-            recommendation="pool", mass_evaluation="群众满意度 96%", branch_appraisal="村党组织评鉴为优秀",
+            candidate=c, by=officer, inspected_on=day("inspect"),
+            summary="培养期内表现较好，但群众工作经验尚有不足。" if further else "培养期内表现优秀，群众公认，综合考察合格。",
+            recommendation="continue" if further else "pool", mass_evaluation="群众满意度 96%", branch_appraisal="村党组织评鉴为优秀",
         )
         timeline.on(c, Action.FINAL_INSPECT, day("inspect"), 16)
         if step == 1:
+            continue
+        if further:
+            workflow.record_committee_decision(candidate=c, by=officer, committee_date=day("committee"), opinion="同意继续培养一年。")
+            timeline.on(c, Action.COMMITTEE, day("committee"), 17)
+            workflow.file_final_inspection(candidate=c, by=staff, opinion="同意备案。")
+            FinalInspection.objects.filter(candidate=c).update(filed_on=day("file"))
+            timeline.on(c, Action.FINAL_FILE, day("file"), 10)
+            period = workflow.continue_training(candidate=c, by=staff, start=day("file"), opinion="重点加强群众工作锻炼。")
+            timeline.on(c, Action.CONTINUE, day("file"), 11)
+            for session in TrainingSession.objects.filter(date__range=(period.start, min(period.end, today))):
+                workflow.record_attendance(session=session, candidates=[c], by=staff)
             continue
         workflow.record_committee_decision(candidate=c, by=officer, committee_date=day("committee"), opinion="经镇党委会议审议，同意纳入储备库。")
         timeline.on(c, Action.COMMITTEE, day("committee"), 17)
@@ -339,9 +363,17 @@ def _end_of_cycle(rng, officers, staff, trainees, today, timeline):
         timeline.on(c, Action.ADMIT, day("admit"), 11)
         if step == 4:
             continue
-        appointment = workflow.appoint(candidate=c, by=staff, occasion=rng.choice(["election", "adjustment"]), post="村（社区）党组织委员",
-                                       appointed_on=appointed_on, note="")
-        timeline.on(c, Action.APPOINT, appointed_on, 10)
+        if rng.random() < 0.5:  # at a 换届: nominated as first choice, then elected
+            nominated_on = appointed_on - timedelta(days=20)
+            workflow.nominate_first_choice(candidate=c, by=staff, post="村（社区）党组织委员", nominated_on=nominated_on,
+                                           note="经村党组织提名、乡镇党委审核")
+            timeline.on(c, Action.FIRST_CHOICE, nominated_on, 10)
+            nomination = workflow.record_election_result(candidate=c, by=staff, elected=True, election_date=appointed_on)
+            appointment = nomination.appointment
+            timeline.on(c, Action.ELECTION, appointed_on, 16)
+        else:
+            appointment = workflow.appoint(candidate=c, by=staff, post="村（社区）党组织委员", appointed_on=appointed_on, note="")
+            timeline.on(c, Action.APPOINT, appointed_on, 10)
         if step == 6:
             visit = appointment.follow_up
             visited_on = visit.due_date - timedelta(days=10)

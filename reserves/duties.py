@@ -26,7 +26,7 @@ from typing import Callable
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from reserves.models import Appraisal, Attendance, Candidate, FollowUpVisit, add_months
+from reserves.models import Appraisal, Attendance, Candidate, FollowUpVisit, add_months, cycle_appraisal_years
 
 # The first appraisal falls in the first season at least this long after the start.
 APPRAISAL_MIN_DAYS = 180
@@ -64,10 +64,16 @@ def _reminder_setting(kind):
 def appraisal_reached_q(until: date) -> Q:
     """Trainees who have reached a cycle year's appraisal point by ``until`` without that
     year's appraisal (the first year 180 days after the start, the second a year later)."""
+    further_years = cycle_appraisal_years(2)
     q = Q()
-    for year in (1, 2):
+    for year in sorted({1, 2} | set(further_years)):
+        # Only the years of the person's current period (two-year cycle or 继续培养), and only
+        # that period's appraisals count.
+        applies = (Q(cycle_number=1) if year in (1, 2) else Q(pk__in=[])) | (
+            Q(cycle_number__gt=1) if year in further_years else Q(pk__in=[]))
         latest_start = until - timedelta(days=APPRAISAL_MIN_DAYS + (year - 1) * 365)
-        q |= Q(training_start__lte=latest_start) & ~Exists(Appraisal.objects.filter(candidate=OuterRef("pk"), year=year))
+        done = Exists(Appraisal.objects.filter(candidate=OuterRef("pk"), cycle=OuterRef("cycle_number"), year=year))
+        q |= applies & Q(training_start__lte=latest_start) & ~done
     return q
 
 

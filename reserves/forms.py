@@ -19,13 +19,16 @@ from reserves.models import (
     Appointment,
     Appraisal,
     Attendance,
+    TWO_COMMITTEE_POSTS,
     Candidate,
+    ElectionNomination,
     FinalInspection,
     FollowUpVisit,
     Mentor,
     PartyDevelopment,
     Placement,
     Promotion,
+    SelectionStandard,
     TrainingSession,
     appraisal_problems,
     nominee_age_check,
@@ -91,17 +94,6 @@ class NominationForm(_Crispy, forms.ModelForm):
         self.fields["education"].required = True
         if self.instance.pk:
             self.fields["priority_group_choices"].initial = self.instance.priority_group_codes
-        criteria = self.instance.criteria or {}
-        names = []
-        for code, name in SELECTION_CRITERIA:
-            item = criteria.get(code, {})
-            self.fields[f"criterion_{code}_rating"] = forms.ChoiceField(
-                label=f"{name}：评价等次", choices=[("", "请选择")] + list(RATINGS), initial=item.get("rating", "")
-            )
-            self.fields[f"criterion_{code}_note"] = forms.CharField(
-                label=f"{name}：说明", required=False, max_length=300, initial=item.get("note", "")
-            )
-            names.append(Row(Column(f"criterion_{code}_rating", css_class="col-md-3"), Column(f"criterion_{code}_note", css_class="col-md-9")))
         self.helper = self._helper(
             Layout(
                 Fieldset(
@@ -117,7 +109,6 @@ class NominationForm(_Crispy, forms.ModelForm):
                     Div(css_id="village-count", css_class="mb-3"),
                     "priority_group_choices",
                 ),
-                Fieldset("选拔标准（讲政治、重品行、测素能、评表现、访口碑）", *names),
             )
         )
 
@@ -149,10 +140,6 @@ class NominationForm(_Crispy, forms.ModelForm):
                 self.add_error("birth_date" if data.get("birth_date") else "id_number", message)
             elif not data.get("age_confirmed"):
                 self.add_error("age_confirmed", message + "如确需推荐，请勾选“年龄超出通常范围，确认推荐”。")
-        self.instance.criteria = {
-            code: {"rating": data.get(f"criterion_{code}_rating", ""), "note": data.get(f"criterion_{code}_note", "")}
-            for code, _ in SELECTION_CRITERIA
-        }
         self.instance.set_priority_groups(data.get("priority_group_choices") or [])
         return data
 
@@ -162,15 +149,92 @@ class NominationForm(_Crispy, forms.ModelForm):
         pass
 
 
-class InspectionForm(_Crispy, forms.Form):
-    inspection_date = forms.DateField(label="考察测评日期", widget=DATE, initial=date.today)
-    inspectors = forms.CharField(label="考察人员", max_length=200)
-    result = forms.ChoiceField(label="考察测评结果", choices=Candidate.InspectionResult.choices)
-    opinion = forms.CharField(label="考察测评意见", widget=TEXT)
+STANDARD_MAX_BYTES = 20 * 1024 * 1024
+STANDARD_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".jpg", ".jpeg", ".png")
+
+
+class SelectionStandardForm(_Crispy, forms.ModelForm):
+    """The county publishes a version of the selection standard: its text and/or a document."""
+
+    class Meta:
+        model = SelectionStandard
+        fields = ["version", "published_on", "title", "text", "attachment"]
+        widgets = {"published_on": DATE, "text": forms.Textarea(attrs={"rows": 8})}
+        error_messages = {"version": {"unique": "该版本号已登记，请使用新的版本号。"}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = self._helper()
+        self.fields["published_on"].initial = date.today
+        self.fields["version"].help_text = "如“2025-1”。每次修订登记一个新版本，旧版本保留。"
+        self.fields["attachment"].help_text = "公告文件（PDF、Word、OFD 或图片，不超过 20 MB）；与标准内容至少填写一项。"
+        self.helper = self._helper(Layout(
+            Row(Column("version", css_class="col-md-3"), Column("published_on", css_class="col-md-3"), Column("title", css_class="col-md-6")),
+            "text", "attachment",
+        ))
+
+    def clean_published_on(self):
+        day = self.cleaned_data["published_on"]
+        if day and day > date.today():
+            raise forms.ValidationError("公告日期不能晚于今天。")
+        return day
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            if getattr(upload, "size", 0) > STANDARD_MAX_BYTES:
+                raise forms.ValidationError("附件不能超过 20 MB。")
+            if not upload.name.lower().endswith(STANDARD_EXTENSIONS):
+                raise forms.ValidationError("附件须为 PDF、Word、WPS、OFD 或图片文件。")
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("attachment"):
+            raise forms.ValidationError("请填写标准内容或上传公告文件。")
+        return data
+
+
+class InspectionForm(_Crispy, forms.Form):
+    """The township's 集中考察、测评: the five aspects of the county's published standard
+    (讲政治、重品行、测素能、评表现、访口碑) each rated, and the 测评 result and opinion."""
+
+    inspection_date = forms.DateField(label="考察测评日期", widget=DATE, initial=date.today)
+    inspectors = forms.CharField(label="考察人员", max_length=200)
+    standard = forms.ModelChoiceField(label="依据的选拔标准", queryset=SelectionStandard.objects.all(), empty_label="请选择")
+    result = forms.ChoiceField(label="考察测评结果", choices=Candidate.InspectionResult.choices)
+    opinion = forms.CharField(label="考察测评意见", widget=TEXT)
+
+    def __init__(self, *args, criteria=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = SelectionStandard.current()
+        if current is not None and not self.initial.get("standard"):
+            self.initial["standard"] = current.pk
+        # Required once the county has published a standard.
+        self.fields["standard"].required = SelectionStandard.objects.exists()
+        self.fields["standard"].help_text = "县委组织部统一制定并公告的选拔标准（见“选拔标准”）。"
+        criteria = criteria or {}
+        rows = []
+        for code, name in SELECTION_CRITERIA:
+            item = criteria.get(code, {})
+            self.fields[f"criterion_{code}_rating"] = forms.ChoiceField(
+                label=f"{name}：评价等次", choices=[("", "请选择")] + list(RATINGS), initial=item.get("rating", "")
+            )
+            self.fields[f"criterion_{code}_rating"].error_messages["required"] = f"请评定“{name}”的等次。"
+            self.fields[f"criterion_{code}_note"] = forms.CharField(
+                label=f"{name}：说明", required=False, max_length=300, initial=item.get("note", "")
+            )
+            rows.append(Row(Column(f"criterion_{code}_rating", css_class="col-md-3"), Column(f"criterion_{code}_note", css_class="col-md-9")))
+        self.helper = self._helper(Layout(
+            Row(Column("inspection_date", css_class="col-md-3"), Column("inspectors", css_class="col-md-4"),
+                Column("standard", css_class="col-md-5")),
+            Fieldset("选拔标准五个方面（讲政治、重品行、测素能、评表现、访口碑）", *rows),
+            Fieldset("测评结果", "result", "opinion"),
+        ))
+
+    def criteria(self) -> dict:
+        d = self.cleaned_data
+        return {code: {"rating": d.get(f"criterion_{code}_rating", ""), "note": (d.get(f"criterion_{code}_note") or "").strip()}
+                for code, _ in SELECTION_CRITERIA}
 
 
 class OpinionForm(_Crispy, forms.Form):
@@ -214,8 +278,19 @@ class FinalInspectionForm(_Crispy, forms.ModelForm):
 
 
 class CommitteeForm(_Crispy, forms.Form):
+    decision = forms.ChoiceField(
+        label="审议结果", choices=FinalInspection.CommitteeDecision.choices, widget=forms.RadioSelect,
+        initial=FinalInspection.CommitteeDecision.AGREE,
+        help_text="不同意的，退回乡镇重新进行综合考察。",
+    )
     committee_date = forms.DateField(label="乡镇党委审议日期", widget=DATE, initial=date.today)
     opinion = forms.CharField(label="审议意见", widget=TEXT)
+
+    def clean_committee_date(self):
+        day = self.cleaned_data["committee_date"]
+        if day and day > date.today():
+            raise forms.ValidationError("审议日期不能晚于今天。")
+        return day
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,7 +301,7 @@ class AdmitForm(_Crispy, forms.Form):
     admitted_on = forms.DateField(label="入库日期", widget=DATE, initial=date.today)
     wishes = forms.CharField(label="本人基本诉求", widget=TEXT, required=False)
     direction = forms.CharField(label="使用方向", max_length=200)
-    intended_post = forms.ChoiceField(label="拟任岗位", choices=[("", "请选择")] + list(codes.VILLAGE_POSTS), required=False)
+    intended_post = forms.ChoiceField(label="拟任岗位", choices=[("", "请选择")] + list(TWO_COMMITTEE_POSTS), required=False)
     opinion = forms.CharField(label="研究意见", widget=TEXT, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -235,15 +310,66 @@ class AdmitForm(_Crispy, forms.Form):
 
 
 class AppointForm(_Crispy, forms.ModelForm):
+    """平时调整: a direct appointment between elections (at a 换届 the person is elected)."""
+
     class Meta:
         model = Appointment
-        fields = ["occasion", "post", "appointed_on", "note"]
+        fields = ["post", "appointed_on", "note"]
         widgets = {"appointed_on": DATE, "note": TEXT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["appointed_on"].initial = date.today
+        self.fields["post"].help_text = "换届时的任用请使用“第一人选提名推荐”并录入选举结果。"
         self.helper = self._helper()
+
+    def clean_appointed_on(self):
+        day = self.cleaned_data["appointed_on"]
+        if day and day > date.today():
+            raise forms.ValidationError("任用日期不能晚于今天。")
+        return day
+
+
+class FirstChoiceForm(_Crispy, forms.Form):
+    post = forms.ChoiceField(label="提名职务", choices=[("", "请选择")] + list(TWO_COMMITTEE_POSTS))
+    nominated_on = forms.DateField(label="第一人选提名推荐日期", widget=DATE, initial=date.today)
+    note = forms.CharField(label="提名说明", widget=TEXT, required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self._helper()
+
+    def clean_nominated_on(self):
+        day = self.cleaned_data["nominated_on"]
+        if day and day > date.today():
+            raise forms.ValidationError("提名日期不能晚于今天。")
+        return day
+
+
+class ElectionResultForm(_Crispy, forms.Form):
+    outcome = forms.ChoiceField(
+        label="选举结果", widget=forms.RadioSelect,
+        choices=[(ElectionNomination.Outcome.ELECTED, "当选"), (ElectionNomination.Outcome.NOT_ELECTED, "未当选")],
+    )
+    post = forms.ChoiceField(label="当选职务", choices=[("", "请选择")] + list(TWO_COMMITTEE_POSTS), required=False,
+                             help_text="当选时填写；不填则为提名职务。")
+    election_date = forms.DateField(label="选举日期", widget=DATE, initial=date.today)
+    note = forms.CharField(label="备注", widget=TEXT, required=False, max_length=1000)
+
+    def __init__(self, *args, nomination=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if nomination is not None:
+            self.fields["post"].initial = nomination.post
+            self.fields["outcome"].help_text = (
+                f"{nomination.nominated_on:%Y年%m月%d日}作为{nomination.get_post_display()}第一人选提名推荐。"
+            )
+        self.helper = self._helper()
+
+    def clean_election_date(self):
+        day = self.cleaned_data["election_date"]
+        if day and day > date.today():
+            raise forms.ValidationError("选举日期不能晚于今天。")
+        return day
 
 
 class FollowUpForm(_Crispy, forms.ModelForm):

@@ -72,8 +72,8 @@ QUEUES: dict[str, Queue] = {
               {A.FILE: "审查备案，纳入培养序列", A.RETURN: "退回乡镇修改", A.REJECT: "不予备案"}),
         Queue("final", "综合考察审核备案", S.COMMITTEE_APPROVED, (Role.COUNTY_STAFF,), (A.FINAL_FILE, A.FINAL_RETURN),
               {A.FINAL_FILE: "审核备案", A.FINAL_RETURN: "退回乡镇重新考察"}),
-        Queue("committee", "乡镇党委审议综合考察结果", S.FINAL_INSPECTED, (Role.TOWNSHIP_OFFICER,), (A.COMMITTEE,),
-              {A.COMMITTEE: "乡镇党委审议通过"}, needs_date=True),
+        Queue("committee", "乡镇党委审议综合考察结果", S.FINAL_INSPECTED, (Role.TOWNSHIP_OFFICER,), (A.COMMITTEE, A.COMMITTEE_RETURN),
+              {A.COMMITTEE: "同意", A.COMMITTEE_RETURN: "不同意，退回重新考察"}, needs_date=True),
     ]
 }
 

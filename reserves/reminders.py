@@ -41,7 +41,7 @@ from cadre_portal.notifications.periods import month_day, quarter_bounds, quarte
 from cadre_portal.notifications.registry import Due, ReminderKind, register
 from reserves import duties
 from reserves.duties import APPRAISAL_MIN_DAYS
-from reserves.models import REQUIRED_HOURS, Appraisal, Candidate, FollowUpVisit, TrainingSession
+from reserves.models import REQUIRED_HOURS, Appraisal, Candidate, FollowUpVisit, TrainingSession, cycle_appraisal_years
 NAME_LIST_LIMIT = 20
 
 # What a trainee row carries (one query of values()).
@@ -259,8 +259,9 @@ class CycleEndingKind(ReminderKind):
 def appraisal_year_due(row, season_end: date) -> int | None:
     """The cycle year whose appraisal the season should record: the first one
     missing that the trainee has reached by the season's end."""
-    recorded = {year for year in (1, 2) if row[f"has_year_{year}"]}
-    for year in (1, 2):
+    years = cycle_appraisal_years(row.get("cycle_number") or 1)  # a further period has its own
+    recorded = {year for year in years if row.get(f"has_year_{year}")}
+    for year in years:
         reached = row["training_start"] + timedelta(days=APPRAISAL_MIN_DAYS + (year - 1) * 365)
         if year not in recorded:
             return year if reached <= season_end else None
@@ -289,10 +290,10 @@ class AppraisalSeasonKind(ReminderKind):
                 Candidate.objects.training()
                 .filter(duties.appraisal_reached_q(end))
                 .annotate(
-                    has_year_1=Exists(Appraisal.objects.filter(candidate=OuterRef("pk"), year=1)),
-                    has_year_2=Exists(Appraisal.objects.filter(candidate=OuterRef("pk"), year=2)),
+                    has_year_1=Exists(Appraisal.objects.filter(candidate=OuterRef("pk"), cycle=OuterRef("cycle_number"), year=1)),
+                    has_year_2=Exists(Appraisal.objects.filter(candidate=OuterRef("pk"), cycle=OuterRef("cycle_number"), year=2)),
                 )
-                .values(*TRAINEE_FIELDS, "has_year_1", "has_year_2")
+                .values(*TRAINEE_FIELDS, "cycle_number", "has_year_1", "has_year_2")
             )
             due = [r for r in rows if appraisal_year_due(r, end) is not None]
             for township_id, group in _by_township(due).items():

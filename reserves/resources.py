@@ -55,6 +55,29 @@ class PriorityGroupsColumn(MultiCodeColumn):
         return super().to_cell(((values[0] or "").strip(","),), ctx)
 
 
+class CriterionColumn(CodeColumn):
+    """The township inspection's rating (好/较好/一般/差) on one of the five aspects of the
+    selection standard, kept in ``Candidate.criteria`` ({aspect: {rating, note}}); the
+    rows compare and write ratings only (notes stay as typed on the inspection form)."""
+
+    def __init__(self, code, name, **kw):
+        super().__init__("criteria", f"{name}（考察测评等次）", choices=codes.DEMOCRATIC_RATING, target=f"criterion:{code}",
+                         export_paths=("criteria",), compare_path="criteria", width=10,
+                         note="好、较好、一般、差；乡镇考察测评后填写，提交审查备案前须五项填齐", **kw)
+        self.code = code
+
+    def to_cell(self, values, ctx):
+        return ((values[0] or {}).get(self.code) or {}).get("rating") or None
+
+
+def _criterion_columns():
+    return {f"criterion_{i}": CriterionColumn(code, name) for i, (code, name) in enumerate(codes.SELECTION_CRITERIA)}
+
+
+def _ratings(criteria) -> dict:
+    return {code: ((criteria or {}).get(code) or {}).get("rating", "") for code, _ in codes.SELECTION_CRITERIA}
+
+
 class StageColumn(Column):
     """Export only: the stage is shown, never imported."""
 
@@ -99,7 +122,8 @@ class NominationResource(ExcelResource):
     list_url_name = "reserves:list"
     list_table_class = CandidateTable  # an export carrying the list's sort follows it
     options_form_class = NominationOptionsForm
-    import_note = ("乡镇组织委员导入的推荐人选为草稿，需录入考察测评结果后再提交县委组织部审查备案；"
+    import_note = ("推荐方式和讲政治、重品行、测素能、评表现、访口碑五个方面的考察测评等次须在提交审查备案前填齐。"
+                   "乡镇组织委员导入的推荐人选为草稿，需录入考察测评结果后再提交县委组织部审查备案；"
                    "县委组织部干部导入历史名册时须选择导入后所处阶段并填写导入说明。")
 
     name = PersonNameColumn("name", "姓名", required=True)
@@ -114,15 +138,18 @@ class NominationResource(ExcelResource):
     phone = TextColumn("phone", "联系电话", max_length=20, aliases=("手机号码", "电话"))
     native_place = TextColumn("native_place", "籍贯", max_length=64)
     village = RegionColumn("village", "所在村（社区）", levels=(5,), required=True, aliases=("村（社区）", "所在村", "村"))
-    nomination_source = CodeColumn("nomination_source", "推荐方式", choices=codes.NOMINATION_SOURCE, width=10)
+    nomination_source = CodeColumn("nomination_source", "推荐方式", choices=codes.NOMINATION_SOURCE, width=10,
+                                   note="提交审查备案前须填写")
     priority_groups = PriorityGroupsColumn("priority_groups", "优先选定群体", choices=codes.PRIORITY_GROUP, width=24)
     current_occupation = TextColumn("current_occupation", "现从事职业", max_length=128, width=18)
+    locals().update(_criterion_columns())
     stage = StageColumn()
 
     class Meta:
         model = Candidate
         fields = ("name", "id_number", "sex", "birth_date", "ethnicity", "political_status", "education", "degree",
-                  "phone", "native_place", "village", "nomination_source", "priority_groups", "current_occupation", "stage")
+                  "phone", "native_place", "village", "nomination_source", "priority_groups", "current_occupation",
+                  *_criterion_columns().keys(), "stage")
 
     def get_filterset_class(self):
         return candidate_filter()
@@ -148,6 +175,23 @@ class NominationResource(ExcelResource):
         # Sex and birth date are checked against the ID number by their columns.
         if "ethnicity" in row.present and not row.values.get("ethnicity"):
             row.values["ethnicity"] = "01"  # empty means 汉族, so a re-import compares equal
+        # The five ratings become one value, compared and written as ratings.
+        ratings = {}
+        for target in [t for t in row.present if t.startswith("criterion:")]:
+            ratings[target.split(":", 1)[1]] = row.values.pop(target, "")
+        if ratings:
+            row.values["criteria"] = {code: ratings.get(code, "") for code, _ in codes.SELECTION_CRITERIA}
+            row.present = [t for t in row.present if not t.startswith("criterion:")] + ["criteria"]
+
+    def existing(self, keys):
+        records = super().existing(keys)
+        for record in records.values():
+            found = [t for t in record if t.startswith("criterion:")]
+            if found:
+                record["criteria"] = _ratings(record[found[0]])
+                for t in found:
+                    del record[t]
+        return records
 
     def check_new(self, row):
         """A new nominee under the minimum age is refused, as on the form (an age outside
@@ -207,7 +251,7 @@ class NominationResource(ExcelResource):
 
     def create(self, rows):
         # The workflow loads and checks the villages itself (one query).
-        candidates = build(Candidate, (self.model_kwargs(row.values) for row in rows))
+        candidates = build(Candidate, (self.model_kwargs(_with_criteria(row.values)) for row in rows))
         options = self.ctx.options
         try:
             if options.get("stage"):
@@ -232,11 +276,24 @@ class NominationResource(ExcelResource):
         for row in rows:
             obj = objs[row.pk]
             for target in row.present:
-                setattr(obj, target, row.values[target])
+                if target == "criteria":  # ratings from the file, notes kept
+                    merged = dict(obj.criteria or {})
+                    for code, rating in row.values["criteria"].items():
+                        merged[code] = {"rating": rating, "note": (merged.get(code) or {}).get("note", "")}
+                    obj.criteria = merged
+                else:
+                    setattr(obj, target, row.values[target])
                 fields.add(target)
             obj.fill_derived_fields()
         bulk_update_with_history(list(objs.values()), Candidate, sorted(fields), batch_size=1000, default_user=self.user)
         return len(objs)
+
+
+def _with_criteria(values: dict) -> dict:
+    """Row values with the ratings as ``Candidate.criteria`` stores them."""
+    if "criteria" in values:
+        values = {**values, "criteria": {code: {"rating": rating, "note": ""} for code, rating in values["criteria"].items()}}
+    return values
 
 
 def _candidates_by_number(user, numbers) -> dict[str, dict]:
@@ -565,8 +622,11 @@ class AppraisalResourceBase(CandidateRowsMixin, ExcelResource):
     def create(self, rows):
         # ``recheck`` has just confirmed every row's stage inside this transaction.
         objs = []
+        cycles = dict(Candidate.objects.filter(pk__in={row.values["candidate_id"] for row in rows})
+                      .values_list("pk", "cycle_number"))
         for row in rows:
             values = {k: v for k, v in row.values.items() if k not in ("candidate_name", "id_number")}
+            values["cycle"] = cycles.get(values["candidate_id"], 1)  # the person's current training period
             objs.append(Appraisal(recorded_by=self.user, **values))
         bulk_create_with_history(objs, Appraisal, batch_size=1000, default_user=self.user)
         return len(objs)

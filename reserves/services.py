@@ -118,6 +118,11 @@ def save_record(*, candidate: Candidate, by, key: str, form) -> object:
         obj.candidate = candidate
         if hasattr(obj, "recorded_by_id"):
             obj.recorded_by = by
+    if key == "appraisal":  # an appraisal belongs to the person's current training period
+        obj.cycle = candidate.cycle_number
+        if obj.year not in candidate.cycle_years_required():
+            raise WorkflowError(f"{candidate.cycle_label}只有" + "、".join(
+                f"第{'一二三四五'[y - 1]}年" for y in candidate.cycle_years_required()) + "的年度评议。")
     try:
         with transaction.atomic():
             if kind.on_candidate:
@@ -125,7 +130,7 @@ def save_record(*, candidate: Candidate, by, key: str, form) -> object:
             else:
                 obj.save()
     except IntegrityError:
-        raise WorkflowError(f"{kind.label}已有相同的记录（如同一培养年度已评议、同一入党阶段已登记）。") from None
+        raise WorkflowError(f"{kind.label}已有相同的记录（如本培养期同一年度已评议、同一入党阶段已登记）。") from None
     changes = _changes(before, _snapshot(obj, names))
     if kind.on_candidate:
         what = f"修改{kind.label}：" + ("；".join(f"{label} {c['before'] or '（空）'} → {c['after'] or '（空）'}" for label, c in changes.items()) or "无变化")
@@ -137,3 +142,23 @@ def save_record(*, candidate: Candidate, by, key: str, form) -> object:
         changes=changes,
     )
     return obj
+
+
+@transaction.atomic
+def publish_standard(*, form, by):
+    """County staff record a published version of the selection standard (统一制定并公告)."""
+    if by is None or not by.is_authenticated or by.is_read_only or by.role != Role.COUNTY_STAFF:
+        raise WorkflowError("选拔标准由县委组织部干部登记发布。")
+    standard = form.save(commit=False)
+    standard.published_by = by
+    try:
+        with transaction.atomic():
+            standard.save()
+    except IntegrityError:
+        raise WorkflowError("该版本号已登记，请使用新的版本号。") from None
+    audit.record(
+        AuditEvent.Kind.OTHER, user=by, region=by.region,
+        summary=f"发布村（社区）后备干部选拔标准：{standard.title}（{standard.version}，{standard.published_on:%Y年%m月%d日}公告）",
+        record="selection_standard", standard=standard.pk,
+    )
+    return standard

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from reserves.models import (
     VILLAGE_MIN,
     Candidate,
     ElectionSchedule,
+    SelectionStandard,
     TrainingSession,
     VillageSeatPlan,
 )
@@ -106,7 +107,7 @@ def candidate_detail(request, pk):
         _candidates(user).with_projection().prefetch_related(
             Prefetch("transitions", queryset=candidate_transitions()),
             Prefetch("attendances", queryset=_attendances()),
-            "mentors", "placements", "party_steps", "promotions",
+            "mentors", "placements", "party_steps", "promotions", "further_trainings", "election_nominations",
             Prefetch("appraisals", queryset=_appraisals()),
             Prefetch("appointments", queryset=_appointments()),
         ).select_related("nominated_by"),
@@ -133,9 +134,9 @@ def candidate_detail(request, pk):
         "record_kinds": services.kinds_for(candidate, user),
         "final": getattr(candidate, "final_inspection", None) if _has(candidate, "final_inspection") else None,
         "pool": candidate.pool_entry if _has(candidate, "pool_entry") else None,
-        "required_hours": REQUIRED_HOURS,
-        "shortfall": max(0.0, REQUIRED_HOURS - (candidate.projected_hours or 0)) if pace_judged else None,
-        "hours_pct": min(100, int((candidate.hours_done or 0) * 100 / REQUIRED_HOURS)),
+        "required_hours": candidate.hours_required or REQUIRED_HOURS,
+        "shortfall": max(0.0, (candidate.hours_required or REQUIRED_HOURS) - (candidate.projected_hours or 0)) if pace_judged else None,
+        "hours_pct": min(100, int((candidate.hours_done or 0) * 100 / (candidate.hours_required or REQUIRED_HOURS))),
         "elsewhere": identity.records_elsewhere(candidate.id_number, user, exclude=candidate),
         "retention": _retention(candidate, user),
     }
@@ -198,7 +199,7 @@ def _attendances():
 def _appraisals():
     from reserves.models import Appraisal
 
-    return Appraisal.objects.select_related("grade").order_by("year")
+    return Appraisal.objects.select_related("grade").order_by("cycle", "year")
 
 
 def _appointments():
@@ -223,6 +224,8 @@ _OPINION_LABELS = {
     "final_return": "退回理由",
     "remove": "移出理由",
     "withdraw": "退出理由",
+    "continue": "意见（可不填）",
+    "end": "不再作为后备干部的理由",
 }
 
 
@@ -270,14 +273,15 @@ def inspection_edit(request, pk):
     initial = {
         "inspection_date": candidate.inspection_date, "inspectors": candidate.inspectors,
         "result": candidate.inspection_result, "opinion": candidate.inspection_opinion,
+        "standard": candidate.inspection_standard_id,
     } if candidate.inspection_recorded else None
-    form = forms.InspectionForm(request.POST or None, initial=initial)
+    form = forms.InspectionForm(request.POST or None, initial=initial, criteria=candidate.criteria)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             workflow.record_inspection(
                 candidate=candidate, by=request.user, inspection_date=d["inspection_date"], inspectors=d["inspectors"],
-                result=d["result"], opinion=d["opinion"],
+                result=d["result"], opinion=d["opinion"], criteria=form.criteria(), standard=d["standard"],
             )
         except WorkflowError as exc:
             form.add_error(None, exc.message)
@@ -295,6 +299,8 @@ _ACTION_FORMS = {
     "committee": lambda data, c: forms.CommitteeForm(data),
     "admit": lambda data, c: forms.AdmitForm(data),
     "appoint": lambda data, c: forms.AppointForm(data),
+    "first_choice": lambda data, c: forms.FirstChoiceForm(data),
+    "election": lambda data, c: forms.ElectionResultForm(data, nomination=workflow.pending_election(c)),
     "follow_up": lambda data, c: forms.FollowUpForm(data, instance=_pending_visit(c)),
 }
 
@@ -323,7 +329,9 @@ def _perform(key, c, user, d):
     if key == "final_inspect":
         return w.record_final_inspection(candidate=c, by=user, **d)
     if key == "committee":
-        return w.record_committee_decision(candidate=c, by=user, committee_date=d["committee_date"], opinion=d["opinion"])
+        return w.record_committee_decision(
+            candidate=c, by=user, committee_date=d["committee_date"], opinion=d["opinion"], decision=d["decision"]
+        )
     if key == "final_file":
         return w.file_final_inspection(candidate=c, by=user, opinion=d["opinion"])
     if key == "final_return":
@@ -336,6 +344,17 @@ def _perform(key, c, user, d):
         return w.withdraw(candidate=c, by=user, reason=d["opinion"])
     if key == "appoint":
         return w.appoint(candidate=c, by=user, **d)
+    if key == "continue":
+        return w.continue_training(candidate=c, by=user, opinion=d["opinion"])
+    if key == "end":
+        return w.end_reserve(candidate=c, by=user, reason=d["opinion"])
+    if key == "first_choice":
+        return w.nominate_first_choice(candidate=c, by=user, **d)
+    if key == "election":
+        return w.record_election_result(
+            candidate=c, by=user, elected=d["outcome"] == "elected", election_date=d["election_date"], post=d["post"],
+            note=d["note"],
+        )
     if key == "follow_up":
         visit = c.follow_ups.filter(visited_on__isnull=True).order_by("due_date").first()
         if visit is None:
@@ -432,6 +451,47 @@ def record_add(request, pk, kind):
             messages.success(request, f"已登记：{record_kind.label}。")
             return redirect("reserves:detail", pk=pk)
     return render(request, "reserves/simple_form.html", {"c": candidate, "form": form, "title": f"登记{record_kind.label}", "action_url": request.path})
+
+
+# --- the county's selection standard ------------------------------------------------------------
+
+
+def standards(request):
+    """The published selection standard, every version (all reserves users read it); county
+    staff record a new version here."""
+    user = request.user
+    if not (_sees_reserves(user) or user.is_township_officer or user.is_county_staff):
+        raise PermissionDenied("您的角色不查看村（社区）后备干部。")
+    form = None
+    if user.is_county_staff:
+        form = forms.SelectionStandardForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                standard = services.publish_standard(form=form, by=user)
+            except WorkflowError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已登记选拔标准 {standard.version}。")
+                return redirect("reserves:standards")
+    elif request.method == "POST":
+        raise PermissionDenied("选拔标准由县委组织部干部登记发布。")
+    rows = list(SelectionStandard.objects.select_related("published_by"))
+    current = SelectionStandard.current()
+    return render(request, "reserves/standards.html", {"standards": rows, "current": current, "form": form},
+                  status=400 if form is not None and form.errors else 200)
+
+
+@require_GET
+def standard_attachment(request, pk):
+    if not (_sees_reserves(request.user) or request.user.is_township_officer or request.user.is_county_staff):
+        raise PermissionDenied("您的角色不查看村（社区）后备干部。")
+    standard = get_object_or_404(SelectionStandard.objects.exclude(attachment=""), pk=pk)
+    try:
+        handle = standard.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在") from None
+    name = standard.attachment.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=f"{standard.title}（{standard.version}）{name[name.rfind('.'):]}")
 
 
 # --- submission of a village's list ---------------------------------------------------------------

@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cadre_portal import audit
@@ -30,22 +30,28 @@ from cadre_portal.models import AuditEvent, Region, Role
 from cadre_portal.notifications import outbox
 from cadre_portal.scope import region_in_scope
 from reserves.models import (
-    CYCLE_APPRAISAL_YEARS,
     CYCLE_YEARS,
+    RATINGS,
     REQUIRED_HOURS,
+    SELECTION_CRITERIA,
+    TWO_COMMITTEE_POSTS,
     VILLAGE_MAX,
     VILLAGE_MIN,
     Appointment,
     Attendance,
     Candidate,
+    ElectionNomination,
     FinalInspection,
     FollowUpVisit,
     PartyDevelopment,
+    FurtherTraining,
     PoolEntry,
+    SelectionStandard,
     TrainingSession,
-    TWO_COMMITTEE_POSTS,
     Transition,
     add_months,
+    further_training_hours,
+    further_training_months,
 )
 
 Stage = Candidate.Stage
@@ -88,6 +94,11 @@ ALLOWED: dict[str, Move] = {
     Action.OVERRIDE: Move("特别准予综合考察", (Stage.TRAINING,), None, COUNTY, "secondary"),
     Action.FINAL_INSPECT: Move("录入综合考察和使用意见", (Stage.TRAINING,), Stage.FINAL_INSPECTED, TOWNSHIP),
     Action.COMMITTEE: Move("录入乡镇党委审议结果", (Stage.FINAL_INSPECTED,), Stage.COMMITTEE_APPROVED, TOWNSHIP),
+    # Reached through the committee's form (decision 不同意): the file goes back to the
+    # township's inspection.
+    Action.COMMITTEE_RETURN: Move(
+        "乡镇党委审议不同意，退回重新考察", (Stage.FINAL_INSPECTED,), Stage.TRAINING, TOWNSHIP, "warning"
+    ),
     Action.FINAL_FILE: Move("综合考察审核备案", (Stage.COMMITTEE_APPROVED,), Stage.FINAL_FILED, COUNTY, "success", False),
     Action.FINAL_RETURN: Move(
         "退回乡镇重新考察", (Stage.FINAL_INSPECTED, Stage.COMMITTEE_APPROVED), Stage.TRAINING, COUNTY, "warning", False
@@ -95,19 +106,30 @@ ALLOWED: dict[str, Move] = {
     Action.ADMIT: Move("纳入储备库", (Stage.FINAL_FILED,), Stage.POOL, COUNTY, "success"),
     Action.REMOVE: Move("移出储备库", (Stage.POOL,), Stage.REMOVED, COUNTY, "danger", False),
     Action.WITHDRAW: Move(
-        "退出培养", (Stage.DRAFT, Stage.RETURNED, Stage.TRAINING, Stage.FINAL_FILED), Stage.REMOVED,
+        "退出培养", (Stage.DRAFT, Stage.RETURNED, Stage.TRAINING), Stage.REMOVED,
         (Role.TOWNSHIP_OFFICER, Role.COUNTY_STAFF), "danger", False,
     ),
-    Action.APPOINT: Move("任用", (Stage.POOL,), Stage.APPOINTED, COUNTY, "success"),
+    # The filed end-of-cycle inspection's recommendation decides which of these three follows.
+    Action.CONTINUE: Move("继续培养", (Stage.FINAL_FILED,), Stage.TRAINING, COUNTY, "primary", False),
+    Action.END: Move("不再作为后备干部", (Stage.FINAL_FILED,), Stage.REMOVED, COUNTY, "danger", False),
+    # At a 换届 the pool member is nominated as first choice, then elected or not; an
+    # adjustment between elections is a direct appointment.
+    Action.FIRST_CHOICE: Move("第一人选提名推荐", (Stage.POOL,), None, (Role.COUNTY_STAFF, Role.TOWNSHIP_OFFICER)),
+    Action.ELECTION: Move("录入换届选举结果", (Stage.POOL,), None, (Role.COUNTY_STAFF, Role.TOWNSHIP_OFFICER), "success"),
+    Action.APPOINT: Move("平时调整任用", (Stage.POOL,), Stage.APPOINTED, COUNTY, "success"),
     Action.FOLLOW_UP: Move("录入首年度回访", (Stage.APPOINTED,), None, (Role.COUNTY_STAFF, Role.TOWNSHIP_OFFICER)),
 }
 # A township officer withdraws only what is still theirs (a draft); the county the rest.
 _WITHDRAW_BY_ROLE = {
     Role.TOWNSHIP_OFFICER: (Stage.DRAFT, Stage.RETURNED),
-    Role.COUNTY_STAFF: (Stage.TRAINING, Stage.FINAL_FILED),
+    Role.COUNTY_STAFF: (Stage.TRAINING,),
 }
+# Moves reached through another action's form, not offered as buttons of their own.
+VIA_OTHER_FORM = {Action.COMMITTEE_RETURN}
 # Actions that need an opinion/reason typed in.
-REASON_REQUIRED = {Action.RETURN, Action.REJECT, Action.REMOVE, Action.WITHDRAW, Action.FINAL_RETURN, Action.OVERRIDE}
+REASON_REQUIRED = {
+    Action.RETURN, Action.REJECT, Action.REMOVE, Action.WITHDRAW, Action.FINAL_RETURN, Action.OVERRIDE, Action.END,
+}
 
 
 # --- helpers --------------------------------------------------------------------
@@ -252,9 +274,14 @@ def hours_done(candidate: Candidate) -> Decimal:
 
 
 def attended_hours(candidate_ids) -> dict[int, Decimal]:
-    """What the attendance rows say each candidate attended (one grouped query)."""
+    """What the attendance rows say each candidate attended in their current training
+    period (one grouped query): after 继续培养 the hours of the earlier period stay with
+    it (``FurtherTraining.previous_hours``) and the new period starts from what is
+    attended inside it."""
     rows = (
-        Attendance.objects.counted().filter(candidate_id__in=candidate_ids).order_by()
+        Attendance.objects.counted().filter(candidate_id__in=candidate_ids)
+        .filter(session__date__gte=F("candidate__training_start"), session__date__lte=F("candidate__training_end"))
+        .order_by()
         .values("candidate_id").annotate(total=Sum("hours")).values_list("candidate_id", "total")
     )
     return {pk: total or Decimal("0") for pk, total in rows}
@@ -306,11 +333,17 @@ def ledger_mismatches(queryset=None, *, chunk: int = 5000):
 
 
 def submit_blockers(candidate: Candidate) -> list[str]:
+    """What a nomination lacks before the township may submit it: the nomination source,
+    the inspection with a rating on each of the five aspects, a 同意推荐 result."""
     problems = []
+    if not candidate.nomination_source:
+        problems.append("尚未填写推荐方式。")
     if not candidate.inspection_recorded:
         problems.append("尚未录入乡镇集中考察、测评结果。")
     elif candidate.inspection_result != Candidate.InspectionResult.RECOMMENDED:
         problems.append("考察测评结果为“不同意推荐”，不能提交。")
+    else:
+        problems += ["考察测评" + p for p in criteria_problems(candidate.criteria)]
     return problems
 
 
@@ -321,24 +354,33 @@ def final_inspection_blockers(candidate: Candidate, as_of: date | None = None) -
     if candidate.training_end and candidate.training_end > as_of and not candidate.cycle_override_reason:
         problems.append(f"培养期至 {candidate.training_end:%Y年%m月%d日} 结束，尚未期满（县委组织部可特别准予）。")
     done = hours_done(candidate)
-    if done < REQUIRED_HOURS:
-        problems.append(f"集中学习培训 {done:g} 学时，不足 {REQUIRED_HOURS} 学时。")
-    appraisals = list(candidate.appraisals.select_related("grade"))
+    required = candidate.hours_required or REQUIRED_HOURS
+    if done < required:
+        problems.append(f"{candidate.cycle_label}集中学习培训 {done:g} 学时，不足 {required} 学时。")
+    appraisals = list(candidate.appraisals.filter(cycle=candidate.cycle_number).select_related("grade"))
     have = {a.year for a in appraisals}
-    missing = [y for y in CYCLE_APPRAISAL_YEARS if y not in have]
+    missing = [y for y in candidate.cycle_years_required() if y not in have]
     if missing:
-        problems.append("缺少培养期" + "、".join(f"第{'一二'[y - 1]}年" for y in missing) + "的年度评议。")
+        problems.append(f"缺少{candidate.cycle_label}" + "、".join(f"第{'一二三四五'[y - 1]}年" for y in missing) + "的年度评议。")
     failing = [a for a in appraisals if not a.grade.is_passing]
     if failing and not candidate.grade_override_reason:
         problems.append(f"年度综合评价有“{failing[0].grade.name}”等次（县委组织部可特别准予）。")
     return problems
 
 
-def admit_blockers(candidate: Candidate) -> list[str]:
+def _recommendation_blockers(candidate: Candidate, wanted: str) -> list[str]:
     inspection = FinalInspection.objects.filter(candidate=candidate).first()
-    if inspection is None or inspection.recommendation != FinalInspection.Recommendation.POOL:
-        return ["乡镇使用意见建议不是“纳入储备库”。"]
+    if inspection is None or inspection.recommendation != wanted:
+        return [f"乡镇使用意见建议不是“{FinalInspection.Recommendation(wanted).label}”。"]
     return []
+
+
+def admit_blockers(candidate: Candidate) -> list[str]:
+    return _recommendation_blockers(candidate, FinalInspection.Recommendation.POOL)
+
+
+def pending_election(candidate: Candidate) -> ElectionNomination | None:
+    return ElectionNomination.objects.filter(candidate=candidate, outcome="").first()
 
 
 def blockers(candidate: Candidate, key: str) -> list[str]:
@@ -348,6 +390,14 @@ def blockers(candidate: Candidate, key: str) -> list[str]:
         return final_inspection_blockers(candidate)
     if key == Action.ADMIT:
         return admit_blockers(candidate)
+    if key == Action.CONTINUE:
+        return _recommendation_blockers(candidate, FinalInspection.Recommendation.CONTINUE)
+    if key == Action.END:
+        return _recommendation_blockers(candidate, FinalInspection.Recommendation.NOT_USE)
+    if key == Action.FIRST_CHOICE and pending_election(candidate) is not None:
+        return ["已作为第一人选提名推荐，请先录入选举结果。"]
+    if key == Action.APPOINT and pending_election(candidate) is not None:
+        return ["已作为换届第一人选提名推荐，请先录入选举结果。"]
     if key == Action.OVERRIDE and candidate.cycle_override_reason and candidate.grade_override_reason:
         return ["已特别准予。"]
     return []
@@ -382,7 +432,11 @@ def available_actions(candidate: Candidate, user) -> list[AvailableAction]:
         stages = _WITHDRAW_BY_ROLE.get(user.role, ()) if key == Action.WITHDRAW else move.from_stages
         if candidate.stage not in stages:
             continue
+        if key in VIA_OTHER_FORM:
+            continue
         if key == Action.FOLLOW_UP and not candidate.follow_ups.filter(visited_on__isnull=True).exists():
+            continue
+        if key == Action.ELECTION and pending_election(candidate) is None:
             continue
         label = move.label
         if key == Action.WITHDRAW and candidate.stage in Candidate.EDITABLE_STAGES:
@@ -436,18 +490,51 @@ def save_draft(*, candidate: Candidate, by) -> Candidate:
     return candidate
 
 
+def criteria_problems(criteria) -> list[str]:
+    """The five aspects of the selection standard each need a rating."""
+    criteria = criteria or {}
+    ratings = {code for code, _ in RATINGS}
+    return [f"尚未评定“{name}”的等次。" for code, name in SELECTION_CRITERIA
+            if (criteria.get(code) or {}).get("rating") not in ratings]
+
+
 @atomic_write
-def record_inspection(*, candidate: Candidate, by, inspection_date: date, inspectors: str, result: str, opinion: str) -> Candidate:
-    """The township's centralized inspection and rating (集中考察、测评) of one nominee."""
+def record_inspection(
+    *, candidate: Candidate, by, inspection_date: date, inspectors: str, result: str, opinion: str,
+    criteria: dict | None = None, standard: SelectionStandard | None = None,
+) -> Candidate:
+    """The township's centralized inspection and rating (集中考察、测评) of one nominee: each of
+    the five aspects of the county's published standard (``standard``) rated, the 测评
+    result and opinion. ``criteria`` None keeps the ratings already recorded."""
     current = _lock(candidate.pk)
     _check_actor(by, current, TOWNSHIP)
     if not current.is_editable:
         raise AlreadyHandled(f"{current.stage_sentence}，已不能修改考察测评结果。")
+    fields = ["inspection_date", "inspectors", "inspection_result", "inspection_opinion"]
+    if criteria is not None:
+        problems = criteria_problems(criteria)
+        if problems:
+            raise WorkflowError(problems[0])
+        current.criteria = {code: {"rating": criteria[code]["rating"], "note": (criteria[code].get("note") or "").strip()}
+                            for code, _ in SELECTION_CRITERIA}
+        fields.append("criteria")
+    if standard is not None:
+        if standard.published_on > inspection_date:
+            raise WorkflowError(f"考察测评日期早于所依据选拔标准的公告日期（{standard.published_on:%Y年%m月%d日}）。")
+        current.inspection_standard = standard
+        fields.append("inspection_standard")
+    if result not in Candidate.InspectionResult.values:
+        raise WorkflowError("请选择考察测评结果。")
     current.inspection_date = inspection_date
     current.inspectors = _require_text(inspectors, "请填写考察人员。")
     current.inspection_result = result
     current.inspection_opinion = _require_text(opinion, "请填写考察测评意见。")
-    current.save(update_fields=["inspection_date", "inspectors", "inspection_result", "inspection_opinion"])
+    current.save(update_fields=fields)
+    audit.record(
+        AuditEvent.Kind.OTHER, user=by, region=current.village,
+        summary=f"{current.name}（{current.village.name}）：录入乡镇集中考察、测评（{current.get_inspection_result_display()}）",
+        candidate=current.pk, record="inspection",
+    )
     return current
 
 
@@ -568,7 +655,7 @@ def record_final_inspection(
         defaults=dict(
             inspected_on=inspected_on, summary=_require_text(summary, "请填写综合考察情况。"), recommendation=recommendation,
             mass_evaluation=mass_evaluation, branch_appraisal=branch_appraisal, recommendation_note=recommendation_note,
-            committee_date=None, committee_opinion="", filed_on=None, filing_opinion="",
+            committee_decision="", committee_date=None, committee_opinion="", filed_on=None, filing_opinion="",
         ),
     )
     label = FinalInspection.Recommendation(recommendation).label
@@ -576,13 +663,25 @@ def record_final_inspection(
 
 
 @atomic_write
-def record_committee_decision(*, candidate: Candidate, by, committee_date: date, opinion: str) -> Transition:
-    """The township party committee approves the inspection and recommendation (审议通过)."""
+def record_committee_decision(
+    *, candidate: Candidate, by, committee_date: date, opinion: str, decision: str = FinalInspection.CommitteeDecision.AGREE,
+) -> Transition:
+    """The township party committee's review (乡镇党委审议) of the inspection and its
+    recommendation: 同意 sends it to the county for 审核备案; 不同意 sends the file back to
+    the township's inspection (the person is again in training, to be inspected anew)."""
     c = _lock(candidate.pk)
     _check_actor(by, c, TOWNSHIP)
     _check_stage(c, Action.COMMITTEE)
+    if decision not in FinalInspection.CommitteeDecision.values:
+        raise WorkflowError("请选择乡镇党委审议结果（同意或不同意）。")
+    if committee_date is None or committee_date > date.today():
+        raise WorkflowError("审议日期不能为空，也不能晚于今天。")
     opinion = _require_text(opinion, "请填写乡镇党委审议意见。")
-    FinalInspection.objects.filter(candidate=c).update(committee_date=committee_date, committee_opinion=opinion)
+    FinalInspection.objects.filter(candidate=c).update(
+        committee_decision=decision, committee_date=committee_date, committee_opinion=opinion
+    )
+    if decision == FinalInspection.CommitteeDecision.DISAGREE:
+        return _move(c, Action.COMMITTEE_RETURN, by=by, opinion=f"不同意，退回重新考察：{opinion}")
     return _move(c, Action.COMMITTEE, by=by, opinion=opinion)
 
 
@@ -698,6 +797,57 @@ def admit_many_to_pool(*, items: list[PoolAdmission], by) -> list[Transition]:
 
 
 @atomic_write
+def continue_training(*, candidate: Candidate, by, opinion: str = "", start: date | None = None) -> FurtherTraining:
+    """继续培养: the filed inspection recommended it, so a further training period opens —
+    ``RESERVES_FURTHER_TRAINING_MONTHS`` long (default twelve), with its own hours target
+    (``RESERVES_FURTHER_TRAINING_HOURS``) and its own annual appraisal. The period before
+    is kept on the ``FurtherTraining`` row; the hours ledger restarts from the new period;
+    earlier county overrides do not carry over."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.CONTINUE)
+    problems = _recommendation_blockers(c, FinalInspection.Recommendation.CONTINUE)
+    if problems:
+        raise WorkflowError(problems[0])
+    start = start or date.today()
+    if c.training_end and start < c.training_end:
+        raise WorkflowError(f"继续培养的开始日期不能早于上一培养期结束日期（{c.training_end:%Y年%m月%d日}）。")
+    months, hours = further_training_months(), further_training_hours()
+    inspection = FinalInspection.objects.get(candidate=c)
+    period = FurtherTraining.objects.create(
+        candidate=c, cycle_number=c.cycle_number + 1, start=start, end=add_months(start, months), hours_required=hours,
+        previous_start=c.training_start, previous_end=c.training_end, previous_hours=c.hours_attended,
+        inspection_summary=f"{inspection.inspected_on:%Y年%m月%d日}综合考察：{inspection.summary}"
+        + (f"（{inspection.recommendation_note}）" if inspection.recommendation_note else ""),
+        opened_by=by,
+    )
+    c.cycle_number = period.cycle_number
+    c.training_start, c.training_end, c.hours_required = period.start, period.end, hours
+    c.cycle_override_reason = c.grade_override_reason = ""
+    text = (opinion or "").strip()
+    _move(
+        c, Action.CONTINUE, by=by,
+        opinion=f"{period.label} {period.start:%Y年%m月%d日}至{period.end:%Y年%m月%d日}，集中学习不少于 {hours} 学时。" + text,
+        fields=("cycle_number", "training_start", "training_end", "hours_required", "cycle_override_reason", "grade_override_reason"),
+    )
+    refresh_hours_ledger([c.pk])
+    return period
+
+
+@atomic_write
+def end_reserve(*, candidate: Candidate, by, reason: str) -> Transition:
+    """不再作为后备干部: the filed inspection recommended it; the person's record closes
+    (distinct from 退出培养, which is for people still in training)."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.END)
+    problems = _recommendation_blockers(c, FinalInspection.Recommendation.NOT_USE)
+    if problems:
+        raise WorkflowError(problems[0])
+    return _move(c, Action.END, by=by, opinion=_require_text(reason, "请填写不再作为后备干部的理由。"))
+
+
+@atomic_write
 def remove_from_pool(*, candidate: Candidate, by, reason: str) -> Transition:
     c = _lock(candidate.pk)
     _check_actor(by, c, COUNTY)
@@ -716,21 +866,101 @@ def withdraw(*, candidate: Candidate, by, reason: str) -> Transition:
     return _move(c, Action.WITHDRAW, by=by, opinion=_require_text(reason, "请填写退出理由。"))
 
 
-@atomic_write
-def appoint(*, candidate: Candidate, by, occasion: str, post: str, appointed_on: date, note: str = "") -> Appointment:
-    """优先使用: appoint from the pool; the first-year follow-up visit falls due 12 months later."""
-    c = _lock(candidate.pk)
-    _check_actor(by, c, COUNTY)
-    _check_stage(c, Action.APPOINT)
+def _check_post(post: str) -> str:
+    if post not in dict(TWO_COMMITTEE_POSTS):
+        raise WorkflowError("请选择村“两委”职务。")
+    return post
+
+
+def _make_appointment(c: Candidate, *, by, occasion: str, post: str, appointed_on: date, note: str = "") -> Appointment:
     appointment = Appointment.objects.create(
         candidate=c, occasion=occasion, post=post, appointed_on=appointed_on, note=note, by=by
     )
     FollowUpVisit.objects.create(appointment=appointment, candidate=c, due_date=add_months(appointed_on, 12))
+    return appointment
+
+
+@atomic_write
+def appoint(
+    *, candidate: Candidate, by, post: str, appointed_on: date, note: str = "",
+    occasion: str = Appointment.Occasion.ADJUSTMENT,
+) -> Appointment:
+    """平时调整: a direct appointment from the pool between elections; the first-year
+    follow-up visit falls due 12 months later. At a 换届 the person is elected instead
+    (``nominate_first_choice`` then ``record_election_result``)."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, COUNTY)
+    _check_stage(c, Action.APPOINT)
+    if occasion != Appointment.Occasion.ADJUSTMENT:
+        raise WorkflowError("换届时的任用经选举产生：请先进行第一人选提名推荐，再录入选举结果。")
+    if pending_election(c) is not None:
+        raise WorkflowError("该人员已作为换届第一人选提名推荐，请先录入选举结果。")
+    _check_post(post)
+    if appointed_on is None or appointed_on > date.today():
+        raise WorkflowError("任用日期不能为空，也不能晚于今天。")
+    appointment = _make_appointment(c, by=by, occasion=occasion, post=post, appointed_on=appointed_on, note=note)
     _move(
         c, Action.APPOINT, by=by,
         opinion=f"{Appointment.Occasion(occasion).label}任{appointment.get_post_display()}（{appointed_on:%Y年%m月%d日}）。{note}".strip(),
     )
     return appointment
+
+
+@atomic_write
+def nominate_first_choice(*, candidate: Candidate, by, post: str, nominated_on: date, note: str = "") -> ElectionNomination:
+    """换届: the pool member is nominated as first choice (第一人选提名推荐) for a 村“两委”
+    post; the stage stays 储备库 until the election's result is recorded."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, ALLOWED[Action.FIRST_CHOICE].roles)
+    _check_stage(c, Action.FIRST_CHOICE)
+    if pending_election(c) is not None:
+        raise AlreadyHandled("该人员已作为第一人选提名推荐，请先录入选举结果。")
+    _check_post(post)
+    if nominated_on is None or nominated_on > date.today():
+        raise WorkflowError("提名日期不能为空，也不能晚于今天。")
+    nomination = ElectionNomination.objects.create(candidate=c, post=post, nominated_on=nominated_on, note=note, by=by)
+    _move(c, Action.FIRST_CHOICE, by=by,
+          opinion=f"作为{nomination.get_post_display()}第一人选提名推荐（{nominated_on:%Y年%m月%d日}）。{note}".strip())
+    return nomination
+
+
+@atomic_write
+def record_election_result(
+    *, candidate: Candidate, by, elected: bool, election_date: date, post: str = "", note: str = "",
+) -> ElectionNomination:
+    """The 换届 election's outcome for the pending first-choice nomination: 当选 (with the
+    post won) makes the appointment, with its first-year follow-up; 未当选 leaves the
+    person in the pool, free to be nominated or appointed again."""
+    c = _lock(candidate.pk)
+    _check_actor(by, c, ALLOWED[Action.ELECTION].roles)
+    _check_stage(c, Action.ELECTION)
+    nomination = ElectionNomination.objects.select_for_update().filter(candidate=c, outcome="").first()
+    if nomination is None:
+        raise AlreadyHandled("该人员没有待录入结果的第一人选提名，请刷新页面。")
+    if election_date is None or election_date > date.today():
+        raise WorkflowError("选举日期不能为空，也不能晚于今天。")
+    if election_date < nomination.nominated_on:
+        raise WorkflowError(f"选举日期不能早于提名日期（{nomination.nominated_on:%Y年%m月%d日}）。")
+    fields = ["outcome", "election_date"]
+    nomination.election_date = election_date
+    if elected:
+        post = _check_post(post or nomination.post)
+        nomination.outcome, nomination.elected_post = ElectionNomination.Outcome.ELECTED, post
+        nomination.appointment = _make_appointment(
+            c, by=by, occasion=Appointment.Occasion.ELECTION, post=post, appointed_on=election_date, note=note
+        )
+        fields += ["elected_post", "appointment"]
+        opinion = f"换届选举当选{post}（{election_date:%Y年%m月%d日}）。{note}".strip()
+    else:
+        nomination.outcome = ElectionNomination.Outcome.NOT_ELECTED
+        opinion = f"换届选举未当选{nomination.get_post_display()}（{election_date:%Y年%m月%d日}），仍在储备库。{note}".strip()
+    nomination.save(update_fields=fields)
+    from_stage = c.stage
+    if elected:
+        c.stage = Stage.APPOINTED
+        c.save(update_fields=["stage"])
+    _record(c, from_stage=from_stage, action=Action.ELECTION, by=by, opinion=opinion)
+    return nomination
 
 
 @atomic_write
@@ -1158,13 +1388,18 @@ def _batch_call(item: BatchItem, by):
         Action.FINAL_FILE: lambda: file_final_inspection(candidate=c, by=by, opinion=opinion),
         Action.FINAL_RETURN: lambda: return_final_inspection(candidate=c, by=by, reason=opinion),
         Action.COMMITTEE: lambda: record_committee_decision(candidate=c, by=by, opinion=opinion, **extra),
+        Action.COMMITTEE_RETURN: lambda: record_committee_decision(
+            candidate=c, by=by, opinion=opinion, decision=FinalInspection.CommitteeDecision.DISAGREE, **extra
+        ),
     }
     if item.action not in calls:
         raise WorkflowError(f"“{Action(item.action).label}”不能批量办理。")
     return calls[item.action]()
 
 
-BATCH_ACTIONS = (Action.FILE, Action.RETURN, Action.REJECT, Action.FINAL_FILE, Action.FINAL_RETURN, Action.COMMITTEE)
+BATCH_ACTIONS = (
+    Action.FILE, Action.RETURN, Action.REJECT, Action.FINAL_FILE, Action.FINAL_RETURN, Action.COMMITTEE, Action.COMMITTEE_RETURN,
+)
 
 
 @atomic_write

@@ -92,7 +92,5 @@ def pooled(personas, village=None, **fields) -> Candidate:
 
 def appointed(personas, village=None, *, on: date | None = None, **fields) -> Candidate:
     c = pooled(personas, village, **fields)
-    workflow.appoint(
-        candidate=c, by=personas.county_staff, occasion="election", post="村（社区）党组织委员", appointed_on=on or date.today()
-    )
+    workflow.appoint(candidate=c, by=personas.county_staff, post="村（社区）党组织委员", appointed_on=on or date.today())
     return Candidate.objects.get(pk=c.pk)

@@ -44,8 +44,6 @@ def test_one_person_from_nomination_to_follow_up(page, live_server, personas):
     page.select_option("#id_nomination_source", "3")
     page.fill("#id_current_occupation", "返乡创业青年")
     page.check("input[name=priority_group_choices][value='2']")
-    for code in ["讲政治", "重品行", "测素能", "评表现", "访口碑"]:
-        page.select_option(f"#id_criterion_{code}_rating", "好")
     page.click("text=保存草稿")
     page.wait_for_load_state()
     assert "草稿" in page.inner_text("[data-testid=stage]")
@@ -55,6 +53,8 @@ def test_one_person_from_nomination_to_follow_up(page, live_server, personas):
     # Township inspection.
     page.click("text=录入考察测评")
     page.fill("#id_inspectors", "刘晓燕、镇纪委书记")
+    for code in ["讲政治", "重品行", "测素能", "评表现", "访口碑"]:
+        page.select_option(f"#id_criterion_{code}_rating", "好")
     page.select_option("#id_result", "recommended")
     page.fill("#id_opinion", "群众公认，同意推荐。")
     page.click("button:has-text('保存')")
@@ -104,11 +104,10 @@ def test_one_person_from_nomination_to_follow_up(page, live_server, personas):
     page.fill("#id_wishes", "希望留村发展茶叶产业")
     _act(page, "纳入储备库")
     assert "储备库" in page.inner_text("[data-testid=stage]")
-    page.get_by_role("link", name="任用", exact=True).click()
-    page.select_option("#id_occasion", "election")
+    page.get_by_role("link", name="平时调整任用", exact=True).click()
     page.select_option("#id_post", "村（社区）党组织委员")
     page.fill("#id_appointed_on", (date.today() - timedelta(days=365)).isoformat())
-    _act(page, "任用")
+    _act(page, "平时调整任用")
     assert "已任用" in page.inner_text("[data-testid=stage]")
 
     # First-year follow-up visit.

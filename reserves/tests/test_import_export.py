@@ -560,3 +560,48 @@ def test_an_imported_nominee_under_eighteen_is_refused(personas, officer, tmp_pa
     job = last_job(personas.officer_a)
     assert [(e["row"], e["message"]) for e in job.errors] == [(3, "年龄 16 岁，未满 18 周岁，不能推荐为后备干部。")]
     assert not Candidate.objects.exists()
+
+
+# --- the five aspects in the nominations file (issue 13 item 4) --------------------------------------------------
+
+RATING_HEADERS = [f"{name}（考察测评等次）" for name in ["讲政治", "重品行", "测素能", "评表现", "访口碑"]]
+
+
+def _import(client, user, path):
+    upload(client, "reserve_nominations", path)
+    job = last_job(user)
+    if job.new_rows:
+        confirm(client, job)
+    return job
+
+
+def test_the_nominations_file_carries_the_five_ratings(personas, officer, tmp_path):
+    path = files.write_xlsx(tmp_path / "r.xlsx", [HEADER + RATING_HEADERS, person(1) + ["好", "较好", "好", "一般", "好"]])
+    _import(officer, personas.officer_a, path)
+    c = Candidate.objects.get()
+    assert {code: item["rating"] for code, item in c.criteria.items()} == {
+        "讲政治": "好", "重品行": "较好", "测素能": "好", "评表现": "一般", "访口碑": "好"}
+
+
+def test_a_rating_outside_the_scale_is_refused(personas, officer, tmp_path):
+    path = files.write_xlsx(tmp_path / "r.xlsx", [HEADER + RATING_HEADERS, person(1) + ["优", "好", "好", "好", "好"]])
+    job = _import(officer, personas.officer_a, path)
+    assert job.new_rows == 0 and not Candidate.objects.exists()
+
+
+def test_a_draft_imported_without_ratings_cannot_be_submitted(personas, officer, tmp_path):
+    path = files.write_xlsx(tmp_path / "r.xlsx", [HEADER, person(1)])
+    _import(officer, personas.officer_a, path)
+    c = Candidate.objects.get()
+    workflow.record_inspection(candidate=c, by=personas.officer_a, inspection_date=date.today(), inspectors="李明",
+                               result="recommended", opinion="同意")
+    assert any("讲政治" in p for p in workflow.submit_blockers(Candidate.objects.get(pk=c.pk)))
+
+
+def test_the_export_carries_the_ratings(personas, officer):
+    builders.draft(personas)
+    response = officer.get(reverse("excel:export", args=["reserve_nominations"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    assert RATING_HEADERS[0] in headers
+    assert sheet.cell(row=2, column=headers.index(RATING_HEADERS[0]) + 1).value == "好"

@@ -20,9 +20,6 @@ def _nomination_data(village, **extra):
         "education": "21", "village": village.pk, "nomination_source": "1", "current_occupation": "电商从业者",
         "priority_group_choices": ["3", "9"],
     }
-    for code in ["讲政治", "重品行", "测素能", "评表现", "访口碑"]:
-        data[f"criterion_{code}_rating"] = "好"
-        data[f"criterion_{code}_note"] = "表现突出"
     data.update(extra)
     return data
 
@@ -116,7 +113,7 @@ def test_the_nomination_form_saves_a_draft_with_derived_sex_and_birth_date(perso
     assert response.status_code == 302
     c = Candidate.objects.get()
     assert (c.stage, c.sex, c.birth_date, c.priority_group_codes) == (S.DRAFT, "2", date(1996, 2, 3), ["3", "9"])
-    assert c.criteria["访口碑"] == {"rating": "好", "note": "表现突出"}
+    assert c.criteria == {}  # the five aspects are rated by the township's inspection, not at nomination
 
 
 def test_the_nomination_form_offers_only_the_officers_villages(personas, login):

@@ -295,8 +295,8 @@ def test_appointment_sets_the_follow_up_twelve_months_later(personas):
 
 def test_only_the_pool_can_be_appointed(personas):
     c = b.training(personas)
-    with pytest.raises(WorkflowError, match="不能办理“任用"):
-        workflow.appoint(candidate=c, by=personas.county_staff, occasion="election", post="村（社区）党组织委员", appointed_on=date.today())
+    with pytest.raises(WorkflowError, match="不能办理“平时调整任用"):
+        workflow.appoint(candidate=c, by=personas.county_staff, post="村（社区）党组织委员", appointed_on=date.today())
 
 
 def test_the_follow_up_is_recorded_once(personas):
