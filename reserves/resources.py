@@ -37,7 +37,17 @@ from cadre_portal.excel.reading import clean_text
 from cadre_portal.excel.resources import ExcelResource, ImportRefused, register
 from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem, Region
 from reserves import workflow
-from reserves.models import Appraisal, Attendance, Candidate, TrainingSession, appraisal_problems, nominee_age_check
+from reserves.models import (
+    TWO_COMMITTEE_POSTS,
+    Appointment,
+    Appraisal,
+    Attendance,
+    Candidate,
+    FollowUpVisit,
+    TrainingSession,
+    appraisal_problems,
+    nominee_age_check,
+)
 from reserves.tables import CandidateTable
 
 S = Candidate.Stage
@@ -91,7 +101,8 @@ class StageColumn(Column):
 class NominationOptionsForm(forms.Form):
     """County staff state the stage the imported records are in, and why."""
 
-    stage = forms.ChoiceField(label="导入后所处阶段", choices=[("", "请选择")] + list(S.choices))
+    stage = forms.ChoiceField(label="导入后所处阶段", choices=[("", "请选择")] + [(s, S(s).label) for s in workflow.IMPORT_STAGES],
+                              help_text="培养中须填培养起止日期；储备库须填使用方向；已任用须填任用职务、任用时机和任用日期。")
     note = forms.CharField(label="导入说明（数据来源）", max_length=200,
                            help_text="如“2024年换届前建立的后备干部名册，经部务会审定”。将记入每人的流程记录。")
 
@@ -143,13 +154,35 @@ class NominationResource(ExcelResource):
     priority_groups = PriorityGroupsColumn("priority_groups", "优先选定群体", choices=codes.PRIORITY_GROUP, width=24)
     current_occupation = TextColumn("current_occupation", "现从事职业", max_length=128, width=18)
     locals().update(_criterion_columns())
+    # What a county import at a stage brings (``workflow.StageData``); a township's drafts ignore them.
+    training_start = DateColumn("training_start", "培养开始日期", allow_month=False, note="按阶段导入为“培养中”时必填")
+    training_end = DateColumn("training_end", "培养结束日期", allow_month=False, note="按阶段导入为“培养中”时必填")
+    pool_direction = TextColumn("pool_entry__direction", "使用方向", max_length=200, target="stage:direction",
+                                compare_path="pool_entry__direction", note="按阶段导入为“储备库”时必填")
+    pool_intended_post = TextColumn("pool_entry__intended_post", "拟任岗位", max_length=100, target="stage:intended_post",
+                                    compare_path="pool_entry__intended_post", width=18, note="村“两委”职务")
+    pool_admitted_on = DateColumn("pool_entry__admitted_on", "入库日期", allow_month=False, target="stage:admitted_on",
+                                  compare_path="pool_entry__admitted_on")
+    appointment_post = CodeColumn("appointments__post", "任用职务", choices=TWO_COMMITTEE_POSTS, target="stage:post",
+                                  exportable=False, compare_path="pk", note="按阶段导入为“已任用”时必填", width=18)
+    appointment_occasion = CodeColumn("appointments__occasion", "任用时机", choices=Appointment.Occasion.choices,
+                                      target="stage:occasion", exportable=False, compare_path="pk",
+                                      note="按阶段导入为“已任用”时必填")
+    appointment_date = DateColumn("appointments__appointed_on", "任用日期", allow_month=False, target="stage:appointed_on",
+                                  exportable=False, compare_path="pk", note="按阶段导入为“已任用”时必填")
+    visit_date = DateColumn("follow_ups__visited_on", "回访日期", allow_month=False, target="stage:visited_on",
+                            exportable=False, compare_path="pk", note="已完成首年度回访的填写")
+    visit_result = CodeColumn("follow_ups__result", "回访结果", choices=FollowUpVisit.Result.choices,
+                              target="stage:visit_result", exportable=False, compare_path="pk")
     stage = StageColumn()
 
     class Meta:
         model = Candidate
         fields = ("name", "id_number", "sex", "birth_date", "ethnicity", "political_status", "education", "degree",
                   "phone", "native_place", "village", "nomination_source", "priority_groups", "current_occupation",
-                  *_criterion_columns().keys(), "stage")
+                  *_criterion_columns().keys(), "training_start", "training_end", "pool_direction", "pool_intended_post",
+                  "pool_admitted_on", "appointment_post", "appointment_occasion", "appointment_date", "visit_date",
+                  "visit_result", "stage")
 
     def get_filterset_class(self):
         return candidate_filter()
@@ -175,6 +208,11 @@ class NominationResource(ExcelResource):
         # Sex and birth date are checked against the ID number by their columns.
         if "ethnicity" in row.present and not row.values.get("ethnicity"):
             row.values["ethnicity"] = "01"  # empty means 汉族, so a re-import compares equal
+        if not self.ctx.options.get("stage"):  # a township's drafts carry no later-stage data
+            dropped = {"training_start", "training_end"} | {t for t in row.present if t.startswith("stage:")}
+            row.present = [t for t in row.present if t not in dropped]
+            for t in dropped:
+                row.values.pop(t, None)
         # The five ratings become one value, compared and written as ratings.
         ratings = {}
         for target in [t for t in row.present if t.startswith("criterion:")]:
@@ -183,9 +221,23 @@ class NominationResource(ExcelResource):
             row.values["criteria"] = {code: ratings.get(code, "") for code, _ in codes.SELECTION_CRITERIA}
             row.present = [t for t in row.present if not t.startswith("criterion:")] + ["criteria"]
 
+    def check_new(self, row):
+        """A row that a county import would create at a stage must bring that stage's data;
+        the message names the missing column."""
+        stage = self.ctx.options.get("stage")
+        if not stage:
+            return
+        candidate = Candidate(training_start=row.values.get("training_start"), training_end=row.values.get("training_end"))
+        headers = {c.target: c.header for c in self.import_columns()}
+        for name, message in workflow.stage_data_problems(candidate, _stage_data(row.values), stage):
+            target = name if name.startswith("training_") else f"stage:{name}"
+            row.error(headers.get(target, name), message)
+
     def existing(self, keys):
         records = super().existing(keys)
         for record in records.values():
+            for t in [t for t in record if t.startswith("stage:") and t.split(":")[1] not in ("direction", "intended_post", "admitted_on")]:
+                del record[t]  # appointment columns are import-only: nothing to compare
             found = [t for t in record if t.startswith("criterion:")]
             if found:
                 record["criteria"] = _ratings(record[found[0]])
@@ -251,12 +303,12 @@ class NominationResource(ExcelResource):
 
     def create(self, rows):
         # The workflow loads and checks the villages itself (one query).
-        candidates = build(Candidate, (self.model_kwargs(_with_criteria(row.values)) for row in rows))
+        candidates = build(Candidate, (self.model_kwargs(_with_criteria(_person_values(row.values))) for row in rows))
         options = self.ctx.options
         try:
             if options.get("stage"):
                 created = workflow.import_at_stage(candidates=candidates, stage=options["stage"], by=self.user,
-                                                   note=options["note"])
+                                                   note=options["note"], stage_data=[_stage_data(row.values) for row in rows])
             else:
                 created = workflow.create_drafts(candidates=candidates, by=self.user)
         except workflow.WorkflowError:
@@ -287,6 +339,15 @@ class NominationResource(ExcelResource):
             obj.fill_derived_fields()
         bulk_update_with_history(list(objs.values()), Candidate, sorted(fields), batch_size=1000, default_user=self.user)
         return len(objs)
+
+
+def _person_values(values: dict) -> dict:
+    return {k: v for k, v in values.items() if not k.startswith("stage:")}
+
+
+def _stage_data(values: dict) -> workflow.StageData:
+    data = {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("stage:") and v not in (None, "")}
+    return workflow.StageData(**data)
 
 
 def _with_criteria(values: dict) -> dict:

@@ -1075,17 +1075,131 @@ def create_drafts(*, candidates: list[Candidate], by) -> list[Candidate]:
     return _bulk_insert(candidates, stage=Stage.DRAFT, by=by, action=Action.NOMINATE, note="Excel 导入")
 
 
+# The stages a county import may put records into, and what each needs (``stage_data_problems``).
+IMPORT_STAGES = (Stage.TRAINING, Stage.POOL, Stage.APPOINTED)
+
+
+@dataclass
+class StageData:
+    """What a record imported into a stage brings besides the person: the pool entry of a
+    pool member, the appointment (and its first-year follow-up) of an appointee. The cycle
+    dates of a trainee are the candidate's own ``training_start``/``training_end``."""
+
+    admitted_on: date | None = None
+    direction: str = ""
+    intended_post: str = ""
+    wishes: str = ""
+    post: str = ""
+    occasion: str = ""
+    appointed_on: date | None = None
+    visited_on: date | None = None
+    visit_result: str = ""
+    visit_note: str = ""
+
+
+# Field names as the import file calls them, for messages that name the missing column.
+STAGE_DATA_LABELS = {
+    "training_start": "培养开始日期", "training_end": "培养结束日期", "direction": "使用方向", "post": "任用职务",
+    "occasion": "任用时机", "appointed_on": "任用日期", "visit_result": "回访结果", "intended_post": "拟任岗位",
+}
+
+
+def stage_data_problems(candidate: Candidate, data: StageData | None, stage: str) -> list[tuple[str, str]]:
+    """[(field, message)] of what a record imported into ``stage`` lacks (empty when complete)."""
+    data = data or StageData()
+    problems = []
+    if stage == Stage.TRAINING:
+        for name in ("training_start", "training_end"):
+            if getattr(candidate, name) is None:
+                problems.append((name, f"导入为“培养中”须填写{STAGE_DATA_LABELS[name]}。"))
+        if candidate.training_start and candidate.training_end and candidate.training_end <= candidate.training_start:
+            problems.append(("training_end", "培养结束日期应晚于开始日期。"))
+    elif stage == Stage.POOL:
+        if not (data.direction or "").strip():
+            problems.append(("direction", "导入为“储备库”须填写使用方向。"))
+        if data.intended_post and data.intended_post not in dict(TWO_COMMITTEE_POSTS):
+            problems.append(("intended_post", "拟任岗位须为村“两委”职务。"))
+    elif stage == Stage.APPOINTED:
+        if data.post not in dict(TWO_COMMITTEE_POSTS):
+            problems.append(("post", "导入为“已任用”须填写任用职务（村“两委”职务）。"))
+        if data.occasion not in Appointment.Occasion.values:
+            problems.append(("occasion", "导入为“已任用”须填写任用时机（换届或平时调整）。"))
+        if data.appointed_on is None:
+            problems.append(("appointed_on", "导入为“已任用”须填写任用日期。"))
+        elif data.appointed_on > date.today():
+            problems.append(("appointed_on", "任用日期不能晚于今天。"))
+        if data.visited_on and data.visit_result not in FollowUpVisit.Result.values:
+            problems.append(("visit_result", "填写了回访日期的，须填写回访结果。"))
+    return problems
+
+
 @atomic_write
-def import_at_stage(*, candidates: list[Candidate], stage: str, by, note: str) -> list[Candidate]:
-    """County staff import existing records straight into ``stage`` (recorded as an import)."""
+def import_at_stage(
+    *, candidates: list[Candidate], stage: str, by, note: str, stage_data: list[StageData] | None = None,
+) -> list[Candidate]:
+    """County staff import existing records straight into ``stage`` (recorded as an import),
+    each with what that stage needs — cycle dates for trainees, the pool entry for pool
+    members, the appointment and its first-year follow-up for appointees — or nothing
+    is imported and the first record lacking it is named. ``stage_data`` runs parallel to
+    ``candidates``."""
     if by is None or not _role_ok(by, COUNTY):
         raise WorkflowError("按阶段导入历史数据由县委组织部干部办理。")
-    if stage not in Candidate.Stage.values:
-        raise WorkflowError("导入的阶段不正确。")
+    if stage not in IMPORT_STAGES:
+        raise WorkflowError("按阶段导入只能导入为“培养中”“储备库”或“已任用”；其他阶段请逐人办理。")
     if not candidates:
         return []
+    stage_data = list(stage_data) if stage_data is not None else [StageData() for _ in candidates]
+    if len(stage_data) != len(candidates):
+        raise WorkflowError("导入的数据不完整，请重新上传文件。")
+    for i, (c, data) in enumerate(zip(candidates, stage_data)):
+        problems = stage_data_problems(c, data, stage)
+        if problems:
+            raise WorkflowError(f"第 {i + 1} 条：{problems[0][1]}")
     note = _require_text(note, "请填写导入说明（数据来源）。")
-    return _bulk_insert(candidates, stage=stage, by=by, action=Action.IMPORT, note=note)
+    created = _bulk_insert(candidates, stage=stage, by=by, action=Action.IMPORT, note=note)
+    if stage == Stage.POOL:
+        PoolEntry.objects.bulk_create([
+            PoolEntry(candidate_id=c.pk, admitted_on=d.admitted_on or date.today(), direction=d.direction.strip(),
+                      intended_post=d.intended_post, wishes=d.wishes)
+            for c, d in zip(created, stage_data)
+        ])
+    elif stage == Stage.APPOINTED:
+        appointments = Appointment.objects.bulk_create([
+            Appointment(candidate_id=c.pk, occasion=d.occasion, post=d.post, appointed_on=d.appointed_on, by=by, note=note)
+            for c, d in zip(created, stage_data)
+        ])
+        FollowUpVisit.objects.bulk_create([
+            FollowUpVisit(appointment=a, candidate_id=a.candidate_id, due_date=add_months(a.appointed_on, 12),
+                          visited_on=d.visited_on, result=d.visit_result if d.visited_on else "",
+                          note=d.visit_note if d.visited_on else "", recorded_by=by if d.visited_on else None)
+            for a, d in zip(appointments, stage_data)
+        ])
+    return created
+
+
+# --- data integrity: every record in a stage has that stage's data -------------------------------
+
+
+def integrity_problems(queryset=None):
+    """(candidate, message) for each record whose stage lacks the data that stage needs —
+    the check ``manage.py check_reserves_integrity`` runs. A few queries in all."""
+    qs = (queryset if queryset is not None else Candidate.objects.all()).select_related("village")
+    checks = [
+        (Q(stage=Stage.SUBMITTED) & (Q(inspection_date__isnull=True) | Q(inspection_result="")), "已提交审查备案，但没有乡镇考察测评结果。"),
+        (Q(stage__in=(Stage.TRAINING, Stage.FINAL_INSPECTED, Stage.COMMITTEE_APPROVED, Stage.FINAL_FILED))
+         & (Q(training_start__isnull=True) | Q(training_end__isnull=True)), "处于培养或综合考察阶段，但没有培养起止日期。"),
+        (Q(stage__in=(Stage.FINAL_INSPECTED, Stage.COMMITTEE_APPROVED, Stage.FINAL_FILED), final_inspection__isnull=True),
+         "处于综合考察阶段，但没有综合考察记录。"),
+        (Q(stage__in=(Stage.COMMITTEE_APPROVED, Stage.FINAL_FILED), final_inspection__committee_date__isnull=True),
+         "乡镇党委已审议，但没有审议记录。"),
+        (Q(stage=Stage.FINAL_FILED, final_inspection__filed_on__isnull=True), "综合考察已备案，但没有备案记录。"),
+        (Q(stage=Stage.POOL) & (Q(pool_entry__isnull=True) | Q(pool_entry__direction="")), "在储备库中，但没有入库记录（使用方向）。"),
+        (Q(stage=Stage.APPOINTED, appointments__isnull=True), "已任用，但没有任用记录。"),
+        (Q(stage=Stage.APPOINTED, appointments__follow_up__isnull=True, appointments__isnull=False), "已任用，但任用没有首年度回访安排。"),
+    ]
+    for condition, message in checks:
+        for c in qs.filter(condition).distinct().order_by("village__path", "name", "pk"):
+            yield c, message
 
 
 def _lock_session(session: TrainingSession) -> TrainingSession:

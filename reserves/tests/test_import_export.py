@@ -19,6 +19,7 @@ from reserves.models import Appraisal, Attendance, Candidate, TrainingSession, T
 from reserves.tests import builders
 
 HEADER = ["姓名", "身份证号码", "出生日期", "民族", "政治面貌", "学历", "所在村（社区）", "推荐方式", "优先选定群体", "现从事职业"]
+CYCLE_HEADERS = ["培养开始日期", "培养结束日期"]
 
 
 @pytest.fixture(autouse=True)
@@ -159,7 +160,8 @@ def test_drafts_in_scope_are_updated_but_filed_records_are_not(personas, officer
 
 def test_county_staff_import_into_a_stated_stage_through_the_workflow(personas, login, tmp_path):
     client = login(personas.county_staff)
-    path = files.write_xlsx(tmp_path / "n.xlsx", [HEADER, person(1), person(2, village="沙坪村")])
+    cycle = ["2024-03-01", "2026-03-01"]
+    path = files.write_xlsx(tmp_path / "n.xlsx", [HEADER + CYCLE_HEADERS, person(1) + cycle, person(2, village="沙坪村") + cycle])
     page = upload(client, "reserve_nominations", path)
     assert "这个字段是必填项" in page.content.decode() or "必填" in page.content.decode()
     assert not ImportJob.objects.exists()
@@ -486,8 +488,8 @@ def test_two_users_confirming_the_same_people_at_once_one_wins_the_other_is_told
 
     settings.EXCEL_IMPORT_DIR = str(tmp_path / "imports")
     personas = make_personas()
-    rows = [person(i) for i in range(1, 4)]
-    path = files.write_xlsx(tmp_path / "n.xlsx", [HEADER, *rows])
+    rows = [person(i) + ["2024-03-01", "2026-03-01"] for i in range(1, 4)]  # cycle dates for the county's staged import
+    path = files.write_xlsx(tmp_path / "n.xlsx", [HEADER + CYCLE_HEADERS, *rows])
     clients = []
     for user, extra in ((personas.officer_a, {}), (personas.county_staff, {"stage": "training", "note": "名册"})):
         client = Client()
@@ -605,3 +607,74 @@ def test_the_export_carries_the_ratings(personas, officer):
     headers = [cell.value for cell in sheet[1]]
     assert RATING_HEADERS[0] in headers
     assert sheet.cell(row=2, column=headers.index(RATING_HEADERS[0]) + 1).value == "好"
+
+
+# --- a county import at a stage brings that stage's data (issue 13 item 3) ----------------------------------------
+
+
+def _staged(client, user, path, stage):
+    upload(client, "reserve_nominations", path, stage=stage, note="历史台账")
+    job = last_job(user)
+    if job.new_rows and not job.errors:
+        confirm(client, job)
+    return job
+
+
+def test_a_trainee_row_without_cycle_dates_is_refused_naming_the_column(personas, login, tmp_path):
+    client = login(personas.county_staff)
+    path = files.write_xlsx(tmp_path / "s.xlsx", [HEADER + ["培养开始日期"], person(1) + ["2025-01-01"]])
+    job = _staged(client, personas.county_staff, path, "training")
+    assert {"row": 2, "column": "培养结束日期", "message": "导入为“培养中”须填写培养结束日期。"} in job.errors
+    assert not Candidate.objects.exists()
+
+
+def test_a_pool_import_creates_the_pool_entry(personas, login, tmp_path):
+    client = login(personas.county_staff)
+    path = files.write_xlsx(tmp_path / "s.xlsx", [HEADER + ["使用方向", "拟任岗位", "入库日期"],
+                                                  person(1) + ["村党组织书记人选", "村（社区）党组织副书记", "2024-06-01"]])
+    _staged(client, personas.county_staff, path, "pool")
+    c = Candidate.objects.get()
+    assert c.stage == "pool"
+    assert (c.pool_entry.direction, c.pool_entry.intended_post, c.pool_entry.admitted_on) == (
+        "村党组织书记人选", "村（社区）党组织副书记", date(2024, 6, 1))
+
+
+def test_a_pool_row_without_direction_is_refused(personas, login, tmp_path):
+    client = login(personas.county_staff)
+    job = _staged(client, personas.county_staff, files.write_xlsx(tmp_path / "s.xlsx", [HEADER, person(1)]), "pool")
+    assert job.errors[0]["column"] == "使用方向" and not Candidate.objects.exists()
+
+
+def test_an_appointee_import_creates_the_appointment_and_its_follow_up(personas, login, tmp_path):
+    client = login(personas.county_staff)
+    headers = HEADER + ["任用职务", "任用时机", "任用日期", "回访日期", "回访结果"]
+    path = files.write_xlsx(tmp_path / "s.xlsx", [headers, person(1) + ["村（居）民委员会委员", "村（社区）“两委”换届", "2024-05-10",
+                                                                         "2025-05-01", "胜任"]])
+    _staged(client, personas.county_staff, path, "appointed")
+    c = Candidate.objects.get()
+    appointment = c.appointments.get()
+    assert (c.stage, appointment.post, appointment.occasion, appointment.appointed_on) == (
+        "appointed", "村（居）民委员会委员", "election", date(2024, 5, 10))
+    visit = appointment.follow_up
+    assert (visit.due_date, visit.visited_on, visit.result) == (date(2025, 5, 10), date(2025, 5, 1), "good")
+
+
+def test_an_appointee_row_without_its_post_is_refused(personas, login, tmp_path):
+    client = login(personas.county_staff)
+    path = files.write_xlsx(tmp_path / "s.xlsx", [HEADER + ["任用时机", "任用日期"], person(1) + ["平时调整", "2024-05-10"]])
+    job = _staged(client, personas.county_staff, path, "appointed")
+    assert job.errors[0]["column"] == "任用职务" and not Candidate.objects.exists()
+
+
+def test_only_stages_with_their_data_are_offered(personas, login):
+    page = login(personas.county_staff).get(reverse("excel:import", args=["reserve_nominations"])).content.decode()
+    assert "综合考察已完成" not in page and "储备库" in page
+
+
+def test_a_township_officers_drafts_ignore_later_stage_columns(personas, officer, tmp_path):
+    path = files.write_xlsx(tmp_path / "s.xlsx", [HEADER + CYCLE_HEADERS + ["使用方向"], person(1) + ["2024-01-01", "2026-01-01", "x"]])
+    _import(officer, personas.officer_a, path)
+    c = Candidate.objects.get()
+    from reserves.models import PoolEntry
+
+    assert c.stage == "draft" and c.training_start is None and not PoolEntry.objects.exists()

@@ -26,7 +26,8 @@ def _import(personas, n, *, village=None, stage=S.TRAINING, names=None):
                             name=(names[i] if names else f"王{'一二三四五六七八九十'[i % 10]}{i}"))
         c.training_start, c.training_end = date.today() - timedelta(days=200), date.today() + timedelta(days=530)
         people.append(c)
-    return workflow.import_at_stage(candidates=people, stage=stage, by=personas.county_staff, note="测试")
+    data = [workflow.StageData(direction="村“两委”委员人选") for _ in people]
+    return workflow.import_at_stage(candidates=people, stage=stage, by=personas.county_staff, note="测试", stage_data=data)
 
 
 def _names(response):

@@ -356,7 +356,8 @@ def test_import_at_stage_is_recorded_as_an_import(personas):
     people = [b.new_candidate(personas.tree.village_b1)]
     with pytest.raises(WorkflowError, match="县委组织部干部"):
         workflow.import_at_stage(candidates=people, stage=S.POOL, by=personas.officer_b, note="历史数据")
-    created = workflow.import_at_stage(candidates=people, stage=S.POOL, by=personas.county_staff, note="2023年台账")
+    created = workflow.import_at_stage(candidates=people, stage=S.POOL, by=personas.county_staff, note="2023年台账",
+                                       stage_data=[workflow.StageData(direction="村党组织书记人选")])
     row = created[0].transitions.get()
     assert (row.action, row.to_stage, row.opinion) == ("import", S.POOL, "2023年台账")
 
