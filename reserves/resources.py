@@ -221,7 +221,7 @@ class NominationResource(ExcelResource):
             row.values["criteria"] = {code: ratings.get(code, "") for code, _ in codes.SELECTION_CRITERIA}
             row.present = [t for t in row.present if not t.startswith("criterion:")] + ["criteria"]
 
-    def check_new(self, row):
+    def _check_stage_data(self, row):
         """A row that a county import would create at a stage must bring that stage's data;
         the message names the missing column."""
         stage = self.ctx.options.get("stage")
@@ -247,16 +247,18 @@ class NominationResource(ExcelResource):
 
     def check_new(self, row):
         """A new nominee under the minimum age is refused, as on the form (an age outside
-        the usual band is shown as a warning on the person's page)."""
+        the usual band is shown as a warning on the person's page); a county import at a
+        stage must bring that stage's data."""
         birth = row.values.get("birth_date")
         if birth is None and row.values.get("id_number"):
             try:
                 birth = idcard.parse(row.values["id_number"]).birth_date
             except idcard.IDNumberError:
-                return
+                birth = None
         check = nominee_age_check(birth)
         if check is not None and check[0] == "refuse":
             row.error("出生日期" if "birth_date" in row.present else "身份证号码", check[1])
+        self._check_stage_data(row)
 
     def outside_scope(self, keys):
         """Open records outside the scope: refused with the workflow's own duplicate message,
