@@ -591,6 +591,9 @@ class AppraisalForm(_RecordForm):
             dim: {rating: data.get(f"t_{d}_{r}") or 0 for r, (rating, _) in enumerate(RATINGS)}
             for d, (dim, _) in enumerate(APPRAISAL_DIMENSIONS)
         }
+        if self.candidate is not None and data.get("year") and data["year"] not in self.candidate.cycle_years_required():
+            years = "、".join(f"第{'一二三四五'[y - 1]}年" for y in self.candidate.cycle_years_required())
+            self.add_error("year", f"{self.candidate.cycle_label}只有{years}的年度评议。")
         if self.errors:
             return data
         start = self.candidate.training_start if self.candidate is not None else None

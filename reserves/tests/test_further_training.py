@@ -96,7 +96,7 @@ def test_an_appraisal_form_entry_belongs_to_the_current_period(personas, login):
     c, _period = _continued(personas)
     grade = b.grade("合格")
     data = {"year": "1", "appraised_on": date.today().isoformat(), "grade": grade.pk, "opinion": "良好"}
-    data.update({f"t_{d}_{r}": "0" for d in range(5) for r in range(4)})
+    data.update({f"t_{d}_{r}": ("10" if r == 0 else "0") for d in range(5) for r in range(4)}, raters="10")
     response = login(b.officer_for(personas, c)).post(reverse("reserves:record", args=[c.pk, "appraisal"]), data)
     assert response.status_code == 302
     assert Appraisal.objects.filter(candidate=c, cycle=2, year=1).exists()
@@ -105,7 +105,7 @@ def test_an_appraisal_form_entry_belongs_to_the_current_period(personas, login):
 def test_a_second_year_appraisal_is_refused_in_a_one_year_period(personas, login):
     c, _period = _continued(personas)
     data = {"year": "2", "appraised_on": date.today().isoformat(), "grade": b.grade("合格").pk, "opinion": "良好"}
-    data.update({f"t_{d}_{r}": "0" for d in range(5) for r in range(4)})
+    data.update({f"t_{d}_{r}": ("10" if r == 0 else "0") for d in range(5) for r in range(4)}, raters="10")
     response = login(b.officer_for(personas, c)).post(reverse("reserves:record", args=[c.pk, "appraisal"]), data)
     assert "只有第一年的年度评议" in response.content.decode()
     assert not Appraisal.objects.filter(candidate=c, cycle=2).exists()
