@@ -9,8 +9,8 @@ from cadre_portal.models import Role
 from cadre_portal.notifications import outbox
 
 # Who hears about a decision: the county for what townships send up, the township for the answers.
-_TO_COUNTY = {"submit", "committee"}
-_TO_TOWNSHIP = {"file", "return", "reject", "final_file", "final_return", "admit", "appoint"}
+_TO_COUNTY = {"submit", "committee", "committee_return"}
+_TO_TOWNSHIP = {"file", "return", "reject", "final_file", "final_return", "admit", "appoint", "continue", "end"}
 
 
 @outbox.handler("reserves.notify_transition", label="后备干部流程通知")

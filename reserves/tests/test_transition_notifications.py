@@ -37,3 +37,11 @@ def test_a_redelivered_task_notifies_nobody_twice(personas):
     before = Notification.objects.count()
     assert notify_transition(row.pk) == 0
     assert Notification.objects.count() == before
+
+
+def test_continued_training_tells_the_persons_township_officer(personas):
+    from reserves import workflow
+
+    c = b.final_filed(personas, recommendation="continue", name="李继续")
+    workflow.continue_training(candidate=c, by=personas.county_staff)
+    assert any("李继续" in t and "继续培养" in t for t in titles(personas.officer_a))
