@@ -18,6 +18,16 @@ def adjustments_into_notes(apps, schema_editor):
             visit.save(update_fields=["note", "adjustment"])
 
 
+def restore_search_indexes(apps, schema_editor):
+    """Adding the candidate's non-null columns makes SQLite rebuild the table, which drops
+    the person-search indexes 0004 created outside the model state: create them again
+    (``IF NOT EXISTS``, so nothing happens on PostgreSQL, where the table is altered in place)."""
+    from cadre_portal.people import PersonSearchIndexes
+
+    state = type("State", (), {"apps": apps})()
+    PersonSearchIndexes("candidate").database_forwards("reserves", schema_editor, state, state)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -349,4 +359,5 @@ class Migration(migrations.Migration):
             model_name='furthertraining',
             constraint=models.UniqueConstraint(fields=('candidate', 'cycle_number'), name='further_training_once_per_cycle'),
         ),
+        migrations.RunPython(restore_search_indexes, migrations.RunPython.noop),
     ]
