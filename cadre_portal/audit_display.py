@@ -46,6 +46,12 @@ LABELS: dict[str, str] = {
     "talent": "人才",
     "platform": "平台",
     "organization": "文艺组织",
+    "care": "留才关怀对象",
+    "measure": "留才措施",
+    "demand": "诉求",
+    "interview": "访谈",
+    "old": "原值",
+    "new": "新值",
     # workflow
     "action": "操作",
     "actions": "办理结果",
@@ -186,6 +192,19 @@ def _none():
     return {}
 
 
+def _retention_actions():
+    from youth_cadres.retention.models import CareTransition, DemandTransition
+
+    # “note” (登记办理情况) is an entry of a demand that is not a transition.
+    return {**dict(CareTransition.Action.choices), **dict(DemandTransition.Action.choices), "note": "登记办理情况"}
+
+
+def _retention_states():
+    from youth_cadres.retention.models import Demand
+
+    return dict(Demand.Status.choices)
+
+
 @dataclass(frozen=True)
 class Subject:
     """An app's entries: recognised by ``keys`` in the details; ``actions``, ``states``
@@ -200,6 +219,7 @@ class Subject:
 SUBJECTS: list[Subject] = [
     Subject(("candidate", "candidates", "from_stage", "to_stage", "session", "batch", "standard"),
             _reserves_actions, _reserves_stages, _reserves_records),
+    Subject(("care", "demand", "measure"), _retention_actions, _retention_states),
     Subject(("bank_entry", "cadre", "round"), _youth_actions, _youth_statuses, _youth_records),
     Subject(("talent",), _moves("TALENT_MOVES"), _choices("talents.Talent", "Status")),
     Subject(("platform",), _moves("PLATFORM_MOVES"), _choices("talents.Platform", "Status")),
@@ -261,6 +281,8 @@ REFERENCES: dict[str, Reference] = {
     "posts": Reference("youth_cadres.Post"),
     "plan": Reference("youth_cadres.TrainingPlan"),
     "round": Reference("youth_cadres.AppointmentRound", lambda r: r.title),
+    "care": Reference("retention.CareRecord", lambda c: c.name),
+    "measure": Reference("retention.Measure", lambda m: m.title),
     "talent": Reference("talents.Talent", lambda t: t.name),
     "platform": Reference("talents.Platform", lambda p: p.name),
     "organization": Reference("talents.ArtsOrganization", lambda o: o.name),
