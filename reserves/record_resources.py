@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cadre_portal.excel.columns import CodeColumn, DateColumn, IDNumberColumn, MultiCodeColumn, RegionColumn, TextColumn
 from cadre_portal.excel.resources import ExcelResource, register
 from reserves import services, workflow
-from reserves.models import RATINGS, Candidate, FinalInspection, Mentor, PartyDevelopment, Placement, PoolEntry, Promotion
+from reserves.models import RATINGS, Appointment, Candidate, ElectionNomination, FinalInspection, FollowUpVisit, Mentor, PartyDevelopment, Placement, PoolEntry, Promotion
 from reserves.resources import NOT_IN_SCOPE, CandidateRowsMixin
 
 S = Candidate.Stage
@@ -389,3 +389,173 @@ class PoolEntryResource(SubRecordResource):
                                         **{k: row.values.get(k, "") for k in ("admitted_on", "direction", "intended_post", "wishes")})
                  for row in rows]
         return len(workflow.admit_many_to_pool(items=items, by=self.user))
+
+
+# --- 任用 ----------------------------------------------------------------------------------------------
+
+
+def _two_committee_posts():
+    from reserves.models import TWO_COMMITTEE_POSTS
+
+    return TWO_COMMITTEE_POSTS
+
+
+@register
+class AppointmentResource(SubRecordResource):
+    key = "reserve_appointments"
+    title = "任用"
+    description = "储备库人员的任用：换届选举当选和平时调整任用的职务、日期。"
+    order = 75
+    import_roles = COUNTY
+    export_roles = BOTH
+    natural_key = ("candidate_id", "appointed_on", "post")
+    import_note = ("新的一行把储备库人员平时调整任用为村“两委”职务（与“平时调整任用”操作相同，首年度回访随之生成）；"
+                   "换届时的任用经第一人选提名和选举产生，不能导入。已登记的任用不能通过导入修改。")
+
+    occasion = CodeColumn("occasion", "任用时机", choices=Appointment.Occasion.choices, width=16,
+                          note="不填视为平时调整；换届任用只能导出")
+    post = CodeColumn("post", "任用职务", required=True, choices=_two_committee_posts, width=20)
+    appointed_on = DateColumn("appointed_on", "任用日期", required=True, allow_month=False)
+    note = TextColumn("note", "备注", max_length=2000, width=30)
+
+    class Meta:
+        model = Appointment
+        fields = ("candidate_name", "id_number", "village", "occasion", "post", "appointed_on", "note")
+
+    def export_order(self):
+        return ("candidate__village__path", "candidate__name", "appointed_on", "pk")
+
+    def prepare(self, rows):
+        super().prepare(rows)
+        ids = {c["pk"] for c in self.candidates.values()}
+        self.pending = set(ElectionNomination.objects.filter(candidate_id__in=ids, outcome="").values_list("candidate_id", flat=True))
+
+    def check_values(self, row):
+        if "occasion" in row.present and not row.values.get("occasion"):
+            row.values["occasion"] = Appointment.Occasion.ADJUSTMENT
+
+    def check_new(self, row):
+        if row.values.get("occasion", Appointment.Occasion.ADJUSTMENT) != Appointment.Occasion.ADJUSTMENT:
+            row.error("任用时机", "换届时的任用经第一人选提名推荐和选举产生，请在系统中录入选举结果，不能导入。")
+            return
+        found = self.found[row.number]
+        problem = workflow.appointment_problem(found["stage"], found["pk"] in self.pending, row.values["post"], row.values["appointed_on"])
+        if problem:
+            row.error("身份证号码", problem)
+
+    def check_existing(self, row, record):
+        if row.status == "update":
+            row.error("任用职务", "已登记的任用不能通过导入修改；如需更正请联系系统管理员。")
+
+    def recheck(self, new, updated):
+        candidates = self.current_candidates(new) if new else {}
+        pending = set(ElectionNomination.objects.filter(candidate_id__in=list(candidates), outcome="")
+                      .values_list("candidate_id", flat=True)) if candidates else set()
+        errors, seen = [], set()
+        for row in new:
+            candidate = candidates.get(row.values["candidate_id"])
+            if candidate is None:
+                problem = NOT_IN_SCOPE
+            elif candidate["pk"] in seen:
+                problem = "同一人只能任用一次。"
+            else:
+                problem = workflow.appointment_problem(candidate["stage"], candidate["pk"] in pending, row.values["post"],
+                                                       row.values["appointed_on"])
+            seen.add(row.values["candidate_id"])
+            if problem:
+                errors.append((row.number, "身份证号码", problem))
+        return errors
+
+    def create(self, rows):
+        items = [workflow.AppointmentItem(candidate_pk=row.values["candidate_id"], post=row.values["post"],
+                                          appointed_on=row.values["appointed_on"], note=row.values.get("note", ""), row=row.number)
+                 for row in rows]
+        return len(workflow.appoint_many(items=items, by=self.user))
+
+
+# --- 首年度回访 ----------------------------------------------------------------------------------------
+
+
+@register
+class FollowUpResource(SubRecordResource):
+    key = "reserve_follow_ups"
+    title = "首年度回访"
+    description = "任用满一年的首年度回访考察：回访日期、结果、情况和据此作出的调整。"
+    order = 76
+    import_roles = ("township_officer", "county_staff")
+    export_roles = BOTH
+    natural_key = ("candidate_id", "appointed_on")
+    import_note = ("每行对应一次任用（按身份证号码和任用日期），录入其首年度回访结果（与“录入首年度回访”操作相同）；"
+                   "已录入的回访不能通过导入修改。调整为“调整岗位”时须填写调整后职务，调整时均须填写调整日期。")
+
+    appointed_on = DateColumn("appointment__appointed_on", "任用日期", required=True, allow_month=False, target="appointed_on",
+                              compare_path="appointment__appointed_on")
+    appointed_post = CodeColumn("appointment__post", "任用职务", choices=_two_committee_posts, importable=False, width=20)
+    due_date = DateColumn("due_date", "应回访日期", importable=False)
+    # Not required as columns: a visit not yet made exports empty and re-imports unchanged; a row
+    # that records a visit must carry all three (``follow_up_problem``).
+    visited_on = DateColumn("visited_on", "回访日期", allow_month=False)
+    result = CodeColumn("result", "回访结果", choices=FollowUpVisit.Result.choices, width=10)
+    note = TextColumn("note", "回访情况", max_length=2000, width=40)
+    adjustment = CodeColumn("adjustment", "调整", choices=[c for c in FollowUpVisit.Adjustment.choices if c[0]], width=10,
+                            note="不作调整的不填")
+    adjusted_post = CodeColumn("adjusted_post", "调整后职务", choices=_two_committee_posts, width=20)
+    adjusted_on = DateColumn("adjusted_on", "调整日期", allow_month=False)
+
+    class Meta:
+        model = FollowUpVisit
+        fields = ("candidate_name", "id_number", "village", "appointed_on", "appointed_post", "due_date", "visited_on", "result",
+                  "note", "adjustment", "adjusted_post", "adjusted_on")
+
+    def export_order(self):
+        return ("candidate__village__path", "candidate__name", "appointment__appointed_on", "pk")
+
+    def existing(self, keys):
+        """The visits in scope by (person, appointment date): one query."""
+        if not keys:
+            return {}
+        qs = self.match_queryset().filter(candidate_id__in={k[0] for k in keys},
+                                          appointment__appointed_on__in={k[1] for k in keys})
+        result = {}
+        for v in qs.values("pk", "candidate_id", "appointment__appointed_on", "appointment__post", "candidate__name",
+                           "candidate__id_number", "visited_on", "result", "note", "adjustment", "adjusted_post", "adjusted_on"):
+            record = {"pk": v["pk"], "candidate_id": v["candidate_id"], "appointed_on": v["appointment__appointed_on"],
+                      "candidate_name": v["candidate__name"], "id_number": v["candidate__id_number"],
+                      "appointment__post": v["appointment__post"],
+                      **{k: v[k] for k in ("visited_on", "result", "note", "adjustment", "adjusted_post", "adjusted_on")}}
+            result[(record["candidate_id"], record["appointed_on"])] = record
+        return result
+
+    def check_new(self, row):
+        row.error("任用日期", "没有找到该人员在此日期的任用，请核对任用日期（首年度回访随任用生成）。")
+
+    def check_existing(self, row, record):
+        if row.status != "update":
+            return
+        if record.get("visited_on") is not None:
+            row.error("回访日期", "该回访已录入，不能通过导入修改；如需更正请联系县委组织部。")
+            return
+        found = self.found[row.number]
+        if found["stage"] != S.APPOINTED:
+            row.error("身份证号码", f"{Candidate.where(found['stage'])}，不能录入首年度回访。")
+            return
+        v = row.values
+        problem = workflow.follow_up_problem(
+            appointed_on=v["appointed_on"], post=record.get("appointment__post"), visited_on=v.get("visited_on"),
+            result=v.get("result", ""), note=v.get("note", ""), adjustment=v.get("adjustment", ""),
+            adjusted_post=v.get("adjusted_post", ""), adjusted_on=v.get("adjusted_on"),
+        )
+        if problem:
+            row.error("回访结果", problem)
+
+    def recheck(self, new, updated):
+        # ``record_follow_ups`` re-reads the visits locked and refuses, naming the rows.
+        return []
+
+    def update(self, rows):
+        items = [workflow.FollowUpItem(
+            visit_pk=row.pk, visited_on=row.values["visited_on"], result=row.values["result"], note=row.values["note"],
+            adjustment=row.values.get("adjustment", ""), adjusted_post=row.values.get("adjusted_post", ""),
+            adjusted_on=row.values.get("adjusted_on"), row=row.number,
+        ) for row in rows]
+        return len(workflow.record_follow_ups(items=items, by=self.user))

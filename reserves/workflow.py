@@ -1014,6 +1014,189 @@ def record_follow_up(
     return current
 
 
+# --- appointments and follow-ups in bulk (Excel import) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class AppointmentItem:
+    candidate_pk: int
+    post: str
+    appointed_on: date
+    note: str = ""
+    row: int | None = None  # the sheet's row, for the refusal
+
+
+def appointment_problem(stage: str, pending: bool, post: str, appointed_on: date | None) -> str:
+    """Why a direct appointment (平时调整) of a person in ``stage`` may not be recorded ("" when it
+    may): the rules of ``appoint``, for one row of an import, in preview and at confirm."""
+    if stage not in ALLOWED[Action.APPOINT].from_stages:
+        return f"{Candidate.where(stage)}，只有储备库人员可以任用。"
+    if pending:
+        return "该人员已作为换届第一人选提名推荐，请先录入选举结果。"
+    if post not in dict(TWO_COMMITTEE_POSTS):
+        return "请选择村“两委”职务。"
+    if appointed_on is None or appointed_on > date.today():
+        return "任用日期不能为空，也不能晚于今天。"
+    return ""
+
+
+def _refuse(what: str, refused: list) -> None:
+    if refused:
+        raise WorkflowError(f"均未{what}——" + "；".join(
+            (f"第 {item.row} 行" if item.row else "") + f"：{message}" for item, message in refused[:10]
+        ) + (f"……等 {len(refused)} 条" if len(refused) > 10 else ""))
+
+
+@atomic_write
+def appoint_many(*, items: list[AppointmentItem], by) -> list[Appointment]:
+    """``appoint`` (平时调整) for many pool members at once (Excel import), all or none: the
+    people locked in one query, pending 换届 nominations read in one, the appointments, their
+    first-year follow-ups, the stage moves and the transition rows written in bulk with their
+    history, one audit entry. 换届 appointments are never imported: they come from the
+    election's result (``record_election_result``)."""
+    if not items:
+        return []
+    if by is None or not _role_ok(by, COUNTY):
+        raise WorkflowError("任用由县委组织部干部办理。")
+    people = {c.pk: c for c in Candidate.objects.select_for_update(of=("self",)).select_related("village")
+              .filter(pk__in={item.candidate_pk for item in items})}
+    scope = set(Candidate.objects.visible_to(by).filter(pk__in=people).values_list("pk", flat=True))
+    pending = set(ElectionNomination.objects.filter(candidate_id__in=people, outcome="").values_list("candidate_id", flat=True))
+    refused, seen = [], set()
+    for item in items:
+        c = people.get(item.candidate_pk)
+        if c is None or c.pk not in scope:
+            refused.append((item, "该人员不在您的管辖范围内。"))
+        elif c.pk in seen:
+            refused.append((item, "同一人只能任用一次。"))
+        else:
+            problem = appointment_problem(c.stage, c.pk in pending, item.post, item.appointed_on)
+            if problem:
+                refused.append((item, problem))
+        seen.add(item.candidate_pk)
+    _refuse("任用", refused)
+    occasion = Appointment.Occasion.ADJUSTMENT
+    appointments = bulk_create_with_history(
+        [Appointment(candidate_id=item.candidate_pk, occasion=occasion, post=item.post, appointed_on=item.appointed_on,
+                     note=(item.note or "").strip(), by=by) for item in items],
+        Appointment, batch_size=1000, default_user=by,
+    )
+    bulk_create_with_history(
+        [FollowUpVisit(appointment=a, candidate_id=a.candidate_id, due_date=add_months(a.appointed_on, 12)) for a in appointments],
+        FollowUpVisit, batch_size=1000, default_user=by,
+    )
+    moved = [people[item.candidate_pk] for item in items]
+    for c in moved:
+        c.stage = Stage.APPOINTED
+    bulk_update_with_history(moved, Candidate, ["stage"], batch_size=1000, default_user=by)
+    posts = dict(TWO_COMMITTEE_POSTS)
+    bulk_insert_with_history(build(Transition, [
+        {"candidate_id": a.candidate_id, "from_stage": Stage.POOL, "to_stage": Stage.APPOINTED, "action": Action.APPOINT,
+         "by_id": by.pk, "opinion": f"Excel 导入。{Appointment.Occasion(occasion).label}任{posts.get(a.post, a.post)}（{a.appointed_on:%Y年%m月%d日}）。{a.note}".strip()}
+        for a in appointments
+    ]), Transition, user=by)
+    audit.record(
+        AuditEvent.Kind.TRANSITION, user=by, summary=f"导入平时调整任用 {len(appointments)} 人",
+        action=Action.APPOINT, to_stage=Stage.APPOINTED, count=len(appointments), candidates=[c.pk for c in moved[:200]],
+    )
+    return appointments
+
+
+@dataclass(frozen=True)
+class FollowUpItem:
+    visit_pk: int
+    visited_on: date
+    result: str
+    note: str
+    adjustment: str = ""
+    adjusted_post: str = ""
+    adjusted_on: date | None = None
+    row: int | None = None
+
+
+def follow_up_problem(*, appointed_on: date, post: str, visited_on: date | None, result: str, note: str,
+                      adjustment: str, adjusted_post: str, adjusted_on: date | None) -> str:
+    """Why a first-year follow-up result may not be recorded ("" when it may): the rules of
+    ``record_follow_up`` for one row of an import, in preview and at confirm."""
+    if visited_on is None or visited_on > date.today():
+        return "回访日期不能为空，也不能晚于今天。"
+    if visited_on < appointed_on:
+        return f"回访日期不能早于任用日期（{appointed_on:%Y年%m月%d日}）。"
+    if result not in FollowUpVisit.Result.values:
+        return "请选择回访结果。"
+    if not (note or "").strip():
+        return "请填写回访情况。"
+    if (adjustment or "") not in FollowUpVisit.Adjustment.values:
+        return "调整方式不正确。"
+    if adjustment:
+        if adjusted_on is None:
+            return "请填写调整日期。"
+        if adjusted_on < appointed_on or adjusted_on > date.today():
+            return "调整日期应在任用日期之后、不晚于今天。"
+    if adjustment == FollowUpVisit.Adjustment.CHANGED:
+        if adjusted_post not in dict(TWO_COMMITTEE_POSTS):
+            return "请选择调整后的村“两委”职务。"
+        if adjusted_post == post:
+            return "调整后职务与现任职务相同。"
+    return ""
+
+
+@atomic_write
+def record_follow_ups(*, items: list[FollowUpItem], by) -> list[FollowUpVisit]:
+    """``record_follow_up`` for many visits at once (Excel import), all or none: the visits
+    locked in one query with their appointments and people, the results written in bulk
+    with history, a transition row per person (the stage stays), one audit entry."""
+    if not items:
+        return []
+    roles = ALLOWED[Action.FOLLOW_UP].roles
+    if by is None or not _role_ok(by, roles):
+        raise WorkflowError("首年度回访由县委组织部干部或乡镇组织委员录入。")
+    visits = {v.pk: v for v in FollowUpVisit.objects.select_for_update(of=("self",))
+              .select_related("appointment", "candidate__village").filter(pk__in={item.visit_pk for item in items})}
+    scope = set(Candidate.objects.visible_to(by).filter(pk__in={v.candidate_id for v in visits.values()})
+                .values_list("pk", flat=True))
+    refused = []
+    for item in items:
+        v = visits.get(item.visit_pk)
+        if v is None or v.candidate_id not in scope:
+            problem = "该人员不在您的管辖范围内。"
+        elif v.candidate.stage not in ALLOWED[Action.FOLLOW_UP].from_stages:
+            problem = f"{v.candidate.stage_sentence}，不能录入首年度回访。"
+        elif v.visited_on is not None:
+            problem = "该回访已录入，不能通过导入修改。"
+        else:
+            problem = follow_up_problem(
+                appointed_on=v.appointment.appointed_on, post=v.appointment.post, visited_on=item.visited_on,
+                result=item.result, note=item.note, adjustment=item.adjustment, adjusted_post=item.adjusted_post,
+                adjusted_on=item.adjusted_on,
+            )
+        if problem:
+            refused.append((item, problem))
+    _refuse("录入首年度回访", refused)
+    changed = []
+    for item in items:
+        v = visits[item.visit_pk]
+        v.visited_on, v.result, v.note = item.visited_on, item.result, item.note.strip()
+        v.adjustment = item.adjustment or ""
+        v.adjusted_post = item.adjusted_post if v.adjustment == FollowUpVisit.Adjustment.CHANGED else ""
+        v.adjusted_on = item.adjusted_on if v.adjustment else None
+        v.recorded_by = by
+        changed.append(v)
+    bulk_update_with_history(changed, FollowUpVisit, ["visited_on", "result", "note", "adjustment", "adjusted_post", "adjusted_on",
+                                                     "recorded_by"], batch_size=1000, default_user=by)
+    bulk_insert_with_history(build(Transition, [
+        {"candidate_id": v.candidate_id, "from_stage": v.candidate.stage, "to_stage": v.candidate.stage, "action": Action.FOLLOW_UP,
+         "by_id": by.pk, "opinion": f"Excel 导入。回访结果：{v.get_result_display()}。{v.note}"
+         + (f" 调整：{v.adjusted_on:%Y年%m月%d日}{v.get_adjustment_display()}{('为' + v.adjusted_post) if v.adjusted_post else ''}。" if v.adjustment else "")}
+        for v in changed
+    ]), Transition, user=by)
+    audit.record(
+        AuditEvent.Kind.TRANSITION, user=by, summary=f"导入首年度回访结果 {len(changed)} 人",
+        action=Action.FOLLOW_UP, count=len(changed), candidates=[v.candidate_id for v in changed[:200]],
+    )
+    return changed
+
+
 # --- bulk: Excel import and attendance -------------------------------------------------------
 
 

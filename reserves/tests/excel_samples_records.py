@@ -74,3 +74,22 @@ def pool_entries(personas):
     removed = builders.pooled(personas, **_fields())
     workflow.remove_from_pool(candidate=removed, by=personas.county_staff, reason="外出务工")
     return [RoundTrip(user=personas.county_staff)]
+
+
+@roundtrip_sample("reserve_appointments")
+def appointments(personas):
+    trainee, pooled, appointed = _trainee_and_moved_on(personas)
+    elected = builders.pooled(personas, **_fields())
+    today = date.today()
+    workflow.nominate_first_choice(candidate=elected, by=personas.county_staff, post="村（社区）党组织书记", nominated_on=today - timedelta(days=20))
+    workflow.record_election_result(candidate=elected, by=personas.county_staff, elected=True, election_date=today - timedelta(days=5))
+    return [RoundTrip(user=personas.county_staff)]
+
+
+@roundtrip_sample("reserve_follow_ups")
+def follow_ups(personas):
+    trainee, pooled, appointed = _trainee_and_moved_on(personas)
+    visited = builders.appointed(personas, on=date.today() - timedelta(days=400), **_fields())
+    workflow.record_follow_up(visit=visited.follow_ups.get(), by=personas.county_staff, visited_on=date.today() - timedelta(days=10),
+                              result="good", note="=胜任岗位，群众满意。")
+    return [RoundTrip(user=personas.officer_a), RoundTrip(user=personas.county_staff)]

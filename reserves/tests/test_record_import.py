@@ -161,3 +161,52 @@ def test_each_registry_offers_a_template_with_its_chinese_headers(personas, logi
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     found = [str(c.value).replace("*", "").replace("（必填）", "").strip() for row in sheet.iter_rows(max_row=3) for c in row if c.value]
     assert [h for h in found if h in headers] == headers
+
+
+APPOINT_HEADER = ["姓名", "身份证号码", "任用时机", "任用职务", "任用日期"]
+VISIT_HEADER = ["姓名", "身份证号码", "任用日期", "回访日期", "回访结果", "回访情况", "调整", "调整后职务", "调整日期"]
+
+
+def test_county_staff_appoint_pool_members_by_import_and_the_follow_up_falls_due(personas, login, tmp_path):
+    from reserves.models import Appointment, FollowUpVisit
+
+    staff = login(personas.county_staff)
+    pooled = builders.pooled(personas)
+    trainee = builders.training(personas, name="赵六", id_number=make_id_number(date(1993, 1, 1)))
+    day = date.today() - timedelta(days=3)
+    rows = [[pooled.name, pooled.id_number, "平时调整", "村（社区）党组织委员", f"{day:%Y-%m-%d}"],
+            [trainee.name, trainee.id_number, "", "村（社区）党组织委员", f"{day:%Y-%m-%d}"],
+            [pooled.name, pooled.id_number, "村（社区）“两委”换届", "村（社区）党组织书记", f"{day - timedelta(days=1):%Y-%m-%d}"]]
+    upload(staff, "reserve_appointments", files.write_xlsx(tmp_path / "a.xlsx", [APPOINT_HEADER, *rows]))
+    errors = _errors(personas.county_staff)
+    assert errors[3] == Candidate.where("training") + "，只有储备库人员可以任用。"
+    assert "换届时的任用经第一人选提名推荐和选举产生" in errors[4]
+    upload(staff, "reserve_appointments", files.write_xlsx(tmp_path / "b.xlsx", [APPOINT_HEADER, rows[0]]))
+    confirm(staff, last_job(personas.county_staff))
+    assert Candidate.objects.get(pk=pooled.pk).stage == Candidate.Stage.APPOINTED
+    appointment = Appointment.objects.get(candidate=pooled)
+    assert (appointment.occasion, appointment.appointed_on) == ("adjustment", day)
+    assert FollowUpVisit.objects.get(appointment=appointment).due_date.year == day.year + 1
+    assert Transition.objects.filter(candidate=pooled, action="appoint", by=personas.county_staff).exists()
+
+
+def test_a_township_officer_records_follow_up_results_by_import(personas, login, tmp_path):
+    from reserves.models import FollowUpVisit
+
+    officer = login(personas.officer_a)
+    start = date.today() - timedelta(days=380)
+    appointed = builders.appointed(personas, on=start)
+    row = [appointed.name, appointed.id_number, f"{start:%Y-%m-%d}", f"{date.today():%Y-%m-%d}", "胜任", "工作扎实，群众满意。",
+           "调整岗位", "村（社区）党组织委员", ""]
+    upload(officer, "reserve_follow_ups", files.write_xlsx(tmp_path / "v.xlsx", [VISIT_HEADER, row]))
+    assert _errors(personas.officer_a) == {2: "请填写调整日期。"}
+    row[6:9] = ["", "", ""]
+    upload(officer, "reserve_follow_ups", files.write_xlsx(tmp_path / "v2.xlsx", [VISIT_HEADER, row]))
+    job = last_job(personas.officer_a)
+    assert (job.updated_rows, job.error_rows) == (1, 0), job.errors
+    confirm(officer, job)
+    visit = FollowUpVisit.objects.get(candidate=appointed)
+    assert (visit.visited_on, visit.result, visit.recorded_by) == (date.today(), "good", personas.officer_a)
+    assert Transition.objects.filter(candidate=appointed, action="follow_up").exists()
+    upload(officer, "reserve_follow_ups", files.write_xlsx(tmp_path / "v3.xlsx", [VISIT_HEADER, [*row[:4], "基本胜任", *row[5:]]]))
+    assert _errors(personas.officer_a)[2] == "该回访已录入，不能通过导入修改；如需更正请联系县委组织部。"
