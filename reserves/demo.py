@@ -380,5 +380,12 @@ def _end_of_cycle(rng, officers, staff, trainees, today, timeline):
             workflow.record_follow_up(visit=visit, by=staff, visited_on=visited_on, result="good", note="履职尽责，群众满意。")
             timeline.on(c, Action.FOLLOW_UP, visited_on, 15)
             promoted_on = min(today, visited_on + timedelta(days=20))
-            Promotion.objects.create(candidate=c, date=promoted_on, post="党组织书记", unit=c.village.name)
+            kind, post, unit = rng.choice([
+                (Promotion.Kind.TOWNSHIP_LEADERSHIP, "乡镇党委委员", c.village.parent.name),
+                (Promotion.Kind.TOWNSHIP_LEADERSHIP, "乡镇人民政府副镇长", c.village.parent.name),
+                (Promotion.Kind.INSTITUTION_EXAM, "乡镇事业单位工作人员", f"{c.village.parent.name}便民服务中心"),
+                (Promotion.Kind.CIVIL_SERVICE_EXAM, "乡镇机关公务员", f"{c.village.parent.name}党政办公室"),
+                (Promotion.Kind.OTHER, "村党组织书记", c.village.name),
+            ])
+            Promotion.objects.create(candidate=c, kind=kind, date=promoted_on, post=post, unit=unit)
             Candidate.objects.filter(pk=c.pk).update(wulei_priority=True, wulei_category="1", exam_priority=True)
