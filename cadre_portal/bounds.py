@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -68,6 +69,10 @@ SORT_ORDER = Range(0, 99_999)
 # A count of people (votes, tallies, headcounts).
 HEADCOUNT = Range(0, 100_000)
 DAYS_AHEAD = Range(0, 366)
+# Hours credited for one study session: at least half an hour, at most a day.
+SESSION_HOURS = Range(Decimal("0.5"), Decimal("24"))
+# The year of a yearly plan.
+PLAN_YEAR = Range(2000, 2100)
 
 
 def _as_range(value) -> Range:
@@ -246,6 +251,10 @@ def with_range(form_field, model, field_name: str):
     """Give an existing form field the declared range of ``model.field_name``."""
     rng = limits(model, field_name)
     if rng is None or form_field is None:
+        return form_field
+    if isinstance(form_field, forms.ChoiceField):
+        # Its choices already bound it; its validators see the submitted text, not the number
+        # (the model field's validator still checks the stored value).
         return form_field
     label = str(model._meta.get_field(field_name).verbose_name)
     # One message, ours, instead of Django's generic min/max ones.

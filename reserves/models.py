@@ -23,7 +23,7 @@ from django.db.models import Case, Exists, ExpressionWrapper, F, FloatField, Out
 from django.db.models.functions import Cast
 from simple_history.models import HistoricalRecords
 
-from cadre_portal import codes
+from cadre_portal import bounds, codes
 from cadre_portal.models import RESERVE_GRADE_TABLE, CodeItem, Region
 from cadre_portal.people import PersonFields
 from cadre_portal.scope import ScopedQuerySet
@@ -380,6 +380,12 @@ class Candidate(PersonFields):
 
     scope_region_field = "village"
 
+    field_ranges = bounds.Bounds(
+        inspection_date=bounds.EVENT_DATE, training_start=bounds.EVENT_DATE, training_end=bounds.EVENT_DATE,
+        hours_attended=(Decimal("0"), Decimal("10000")), hours_behind_from=bounds.EVENT_DATE,
+        key_training_since=bounds.EVENT_DATE,
+    )
+
     class Meta:
         verbose_name = "村（社区）后备干部"
         verbose_name_plural = "村（社区）后备干部"
@@ -561,6 +567,8 @@ class TrainingSession(models.Model):
     objects = models.Manager()
     history = HistoricalRecords()
 
+    field_ranges = bounds.Bounds(date=bounds.EVENT_DATE, hours=bounds.SESSION_HOURS)
+
     class Meta:
         verbose_name = "集中培训"
         verbose_name_plural = "集中培训"
@@ -602,6 +610,9 @@ class Attendance(models.Model):
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
 
+    # No more than the day a session can last; 0 stays possible for an excused absence.
+    field_ranges = bounds.Bounds(hours=(Decimal("0"), Decimal("24")))
+
     class Meta:
         verbose_name = "培训出勤"
         verbose_name_plural = "培训出勤"
@@ -639,6 +650,8 @@ class Mentor(models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
+
+    field_ranges = bounds.Bounds(start=bounds.EVENT_DATE, end=bounds.EVENT_DATE)
 
     class Meta:
         verbose_name = "传帮带导师"
@@ -679,6 +692,8 @@ class Placement(models.Model):
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
 
+    field_ranges = bounds.Bounds(start=bounds.EVENT_DATE, end=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "跟岗实习与实践锻炼"
         verbose_name_plural = "跟岗实习与实践锻炼"
@@ -704,6 +719,8 @@ class PartyDevelopment(models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
+
+    field_ranges = bounds.Bounds(date=bounds.HISTORY_DATE)
 
     class Meta:
         verbose_name = "发展入党"
@@ -738,6 +755,8 @@ class Appraisal(models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
+
+    field_ranges = bounds.Bounds(year=(1, 2), appraised_on=bounds.EVENT_DATE, raters=(0, 9999))
 
     class Meta:
         verbose_name = "年度评议"
@@ -791,6 +810,8 @@ class FinalInspection(models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
+
+    field_ranges = bounds.Bounds(inspected_on=bounds.EVENT_DATE, committee_date=bounds.EVENT_DATE, filed_on=bounds.EVENT_DATE)
 
     class Meta:
         verbose_name = "综合考察"
@@ -848,6 +869,8 @@ class PoolEntry(models.Model):
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
 
+    field_ranges = bounds.Bounds(admitted_on=bounds.EVENT_DATE, removed_on=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "储备库"
         verbose_name_plural = "储备库"
@@ -870,6 +893,8 @@ class Appointment(models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
+
+    field_ranges = bounds.Bounds(appointed_on=bounds.EVENT_DATE)
 
     class Meta:
         verbose_name = "任用"
@@ -960,6 +985,8 @@ class FollowUpVisit(models.Model):
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
 
+    field_ranges = bounds.Bounds(due_date=bounds.EVENT_DATE, visited_on=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "首年度回访"
         verbose_name_plural = "首年度回访"
@@ -993,6 +1020,8 @@ class Promotion(models.Model):
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
 
+    field_ranges = bounds.Bounds(date=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "后续提拔使用"
         verbose_name_plural = "后续提拔使用"
@@ -1025,6 +1054,8 @@ class ElectionSchedule(models.Model):
     history = HistoricalRecords()
     scope_region_field = "region"
 
+    field_ranges = bounds.Bounds(next_election=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "换届时间"
         verbose_name_plural = "换届时间"
@@ -1049,6 +1080,8 @@ class VillageSeatPlan(models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
     scope_region_field = "village"
+
+    field_ranges = bounds.Bounds(vacancies=(0, 20))
 
     class Meta:
         verbose_name = "换届空缺岗位"

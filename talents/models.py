@@ -24,6 +24,7 @@ there (read-only; see docs/TALENTS.md).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -32,7 +33,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from cadre_portal import codes
+from cadre_portal import bounds, codes
 from cadre_portal.models import CodeItem, Domain, Region, Unit
 from cadre_portal.people import PersonFields
 from cadre_portal.scope import ScopedQuerySet
@@ -75,6 +76,8 @@ class RecruitmentPlan(models.Model):
     scope_region_field = "region"
     scope_domain_field = "domain"
 
+    field_ranges = bounds.Bounds(year=bounds.PLAN_YEAR, approved_on=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "人才招引计划"
         verbose_name_plural = "人才招引计划"
@@ -112,6 +115,8 @@ class PlanLine(models.Model):
     history = HistoricalRecords()
     scope_region_field = "plan__region"
     scope_domain_field = "plan__domain"
+
+    field_ranges = bounds.Bounds(planned=(1, 9999))
 
     class Meta:
         verbose_name = "招引计划明细"
@@ -190,6 +195,8 @@ class Talent(PersonFields):
     scope_region_field = "region"
     scope_domain_field = "domain"
 
+    field_ranges = bounds.Bounds(recruited_on=bounds.HISTORY_DATE, status_date=bounds.HISTORY_DATE)
+
     class Meta:
         verbose_name = "人才"
         verbose_name_plural = "人才"
@@ -250,6 +257,8 @@ class TalentStatusChange(models.Model):
     scope_region_field = "talent__region"
     scope_domain_field = "talent__domain"
 
+    field_ranges = bounds.Bounds(on=bounds.HISTORY_DATE)
+
     class Meta:
         verbose_name = "人才状态变动"
         verbose_name_plural = "人才状态变动"
@@ -278,6 +287,8 @@ class Support(models.Model):
     history = HistoricalRecords()
     scope_region_field = "talent__region"
     scope_domain_field = "talent__domain"
+
+    field_ranges = bounds.Bounds(date=bounds.HISTORY_DATE, amount=(Decimal("0"), Decimal("100000000")))
 
     class Meta:
         verbose_name = "人才扶持"
@@ -342,6 +353,8 @@ class Platform(models.Model):
     scope_region_field = "host_unit__region"
     scope_domain_field = "domain"
 
+    field_ranges = bounds.Bounds(established_on=bounds.HISTORY_DATE, status_date=bounds.HISTORY_DATE)
+
     class Meta:
         verbose_name = "人才平台"
         verbose_name_plural = "人才平台"
@@ -376,6 +389,8 @@ class Membership(models.Model):
     scope_region_field = "platform__host_unit__region"
     scope_domain_field = "platform__domain"
 
+    field_ranges = bounds.Bounds(joined_on=bounds.HISTORY_DATE, left_on=bounds.HISTORY_DATE)
+
     class Meta:
         verbose_name = "平台成员"
         verbose_name_plural = "平台成员"
@@ -406,6 +421,8 @@ class PlatformStatusChange(models.Model):
     history = HistoricalRecords()
     scope_region_field = "platform__host_unit__region"
     scope_domain_field = "platform__domain"
+
+    field_ranges = bounds.Bounds(on=bounds.HISTORY_DATE)
 
     class Meta:
         verbose_name = "平台状态变动"
@@ -453,6 +470,8 @@ class ArtsOrganization(models.Model):
     scope_region_field = "region"
     scope_domain_field = "domain"
 
+    field_ranges = bounds.Bounds(state_date=bounds.HISTORY_DATE, members_count=(0, 100_000), founded_on=bounds.HISTORY_DATE)
+
     class Meta:
         verbose_name = "文艺组织"
         verbose_name_plural = "文艺组织"
@@ -488,6 +507,8 @@ class OrgActivity(models.Model):
     scope_region_field = "organization__region"
     scope_domain_field = "organization__domain"
 
+    field_ranges = bounds.Bounds(date=bounds.HISTORY_DATE, participants=(0, 1_000_000))
+
     class Meta:
         verbose_name = "文艺组织活动"
         verbose_name_plural = "文艺组织活动"
@@ -512,6 +533,8 @@ class OrgStateChange(models.Model):
     history = HistoricalRecords()
     scope_region_field = "organization__region"
     scope_domain_field = "organization__domain"
+
+    field_ranges = bounds.Bounds(on=bounds.HISTORY_DATE)
 
     class Meta:
         verbose_name = "文艺组织登记状态变动"

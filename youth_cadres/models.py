@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cadre_portal import codes, idcard
+from cadre_portal import bounds, codes, idcard
 from cadre_portal.models import Unit
 from cadre_portal.people import PersonFields, validate_id_number
 from cadre_portal.scope import ScopedQuerySet
@@ -137,6 +138,8 @@ class Cadre(PersonFields):
     scope_unit_field = "unit"
     scope_county_roles_only = True
 
+    field_ranges = bounds.Bounds(level_since=bounds.HISTORY_DATE, work_start=bounds.HISTORY_DATE, party_join=bounds.HISTORY_DATE)
+
     class Meta:
         verbose_name = "干部"
         verbose_name_plural = "干部"
@@ -212,6 +215,8 @@ class ResumeEntry(CadreScoped, models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
+    field_ranges = bounds.Bounds(start=bounds.HISTORY_DATE, end=bounds.HISTORY_DATE)
+
     class Meta:
         verbose_name = "简历"
         verbose_name_plural = "简历"
@@ -248,6 +253,8 @@ class FamilyMember(CadreScoped, models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
+    field_ranges = bounds.Bounds(birth_date=bounds.BIRTH_DATE, sort_order=bounds.SORT_ORDER)
+
     class Meta:
         verbose_name = "家庭成员"
         verbose_name_plural = "家庭主要成员及重要社会关系"
@@ -279,6 +286,8 @@ class RewardPunishment(CadreScoped, models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
+    field_ranges = bounds.Bounds(date=bounds.HISTORY_DATE)
+
     class Meta:
         verbose_name = "奖惩情况"
         verbose_name_plural = "奖惩情况"
@@ -298,6 +307,8 @@ class AnnualAssessment(CadreScoped, models.Model):
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
+
+    field_ranges = bounds.Bounds(year=(1950, 2100))
 
     class Meta:
         verbose_name = "年度考核"
@@ -350,6 +361,8 @@ class Post(models.Model):
     scope_unit_field = "unit"
     scope_county_roles_only = True
 
+    field_ranges = bounds.Bounds(headcount=(1, 100), holder_count=(0, 100), candidate_count=(0, 1000), sort_order=bounds.SORT_ORDER)
+
     class Meta:
         verbose_name = "领导岗位"
         verbose_name_plural = "领导岗位"
@@ -400,6 +413,8 @@ class PostHolding(models.Model):
     scope_region_field = "post__unit__region"
     scope_unit_field = "post__unit"
     scope_county_roles_only = True
+
+    field_ranges = bounds.Bounds(start=bounds.HISTORY_DATE, end=bounds.HISTORY_DATE)
 
     class Meta:
         verbose_name = "任职"
@@ -484,6 +499,11 @@ class BankEntry(models.Model):
     scope_region_field = "cadre__unit__region"
     scope_unit_field = "cadre__unit"
     scope_county_roles_only = True
+
+    field_ranges = bounds.Bounds(
+        recommended_on=bounds.EVENT_DATE, inspection_start=bounds.EVENT_DATE, entry_date=bounds.EVENT_DATE,
+        key_training_since=bounds.EVENT_DATE, exit_date=bounds.EVENT_DATE,
+    )
 
     class Meta:
         verbose_name = "优秀年轻干部库"
@@ -584,6 +604,8 @@ class AppointmentRound(models.Model):
     scope_region_field = None
     scope_county_roles_only = True
 
+    field_ranges = bounds.Bounds(date=bounds.EVENT_DATE, filled_on=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "任免批次"
         verbose_name_plural = "任免批次"
@@ -637,6 +659,8 @@ class Appointment(models.Model):
     scope_unit_field = "cadre__unit"
     scope_county_roles_only = True
 
+    field_ranges = bounds.Bounds(appointed_on=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "任职"
         verbose_name_plural = "任免记录"
@@ -689,6 +713,8 @@ class TrainingPlan(models.Model):
     scope_region_field = None
     scope_county_roles_only = True
 
+    field_ranges = bounds.Bounds(year=bounds.PLAN_YEAR)
+
     class Meta:
         verbose_name = "培养计划"
         verbose_name_plural = "培养计划"
@@ -719,6 +745,8 @@ class TrainingPlanItem(models.Model):
     scope_region_field = None
     scope_county_roles_only = True
 
+    field_ranges = bounds.Bounds(sort_order=bounds.SORT_ORDER)
+
     class Meta:
         verbose_name = "培养措施"
         verbose_name_plural = "培养措施"
@@ -747,6 +775,8 @@ class TrainingRecord(CadreScoped, models.Model):
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
+
+    field_ranges = bounds.Bounds(start=bounds.HISTORY_DATE, end=bounds.HISTORY_DATE)
 
     class Meta:
         verbose_name = "培养记录"
@@ -785,6 +815,8 @@ class StudyRecord(CadreScoped, models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
+    field_ranges = bounds.Bounds(date=bounds.EVENT_DATE, hours=(Decimal("0.5"), Decimal("500")))
+
     class Meta:
         verbose_name = "学习记录"
         verbose_name_plural = "学习记录"
@@ -818,6 +850,8 @@ class ConductNote(CadreScoped, models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
+    field_ranges = bounds.Bounds(date=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "作风纪律与政治表现"
         verbose_name_plural = "作风纪律与政治表现"
@@ -836,6 +870,8 @@ class WorkLogEntry(CadreScoped, models.Model):
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
+
+    field_ranges = bounds.Bounds(date=bounds.EVENT_DATE)
 
     class Meta:
         verbose_name = "工作日志"
@@ -865,6 +901,8 @@ class PerformanceCheck(CadreScoped, models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
+    field_ranges = bounds.Bounds(checked_on=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "日常表现与定期考查"
         verbose_name_plural = "日常表现与定期考查"
@@ -890,6 +928,8 @@ class SupervisionOpinion(CountyOnly, models.Model):
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
+
+    field_ranges = bounds.Bounds(date=bounds.EVENT_DATE)
 
     class Meta:
         verbose_name = "监督意见"
@@ -922,6 +962,8 @@ class IntegrityCheck(CountyOnly, models.Model):
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
+
+    field_ranges = bounds.Bounds(date=bounds.EVENT_DATE)
 
     class Meta:
         verbose_name = "廉洁情况考查"
@@ -957,6 +999,8 @@ class DossierAttachment(CountyOnly, models.Model):
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
+
+    field_ranges = bounds.Bounds(size=(0, 2**31 - 1))
 
     class Meta:
         verbose_name = "档案材料"
@@ -1000,6 +1044,8 @@ class CareerPlan(CadreScoped, models.Model):
     objects = CareerPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
+    field_ranges = bounds.Bounds(made_on=bounds.EVENT_DATE, next_review_due=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "职业发展规划"
         verbose_name_plural = "职业发展规划"
@@ -1027,6 +1073,8 @@ class CareerMilestone(models.Model):
     scope_unit_field = "plan__cadre__unit"
     scope_county_roles_only = True
 
+    field_ranges = bounds.Bounds(due=bounds.EVENT_DATE, done_on=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "发展节点"
         verbose_name_plural = "发展节点"
@@ -1052,6 +1100,8 @@ class CareerReview(models.Model):
     scope_region_field = "plan__cadre__unit__region"
     scope_unit_field = "plan__cadre__unit"
     scope_county_roles_only = True
+
+    field_ranges = bounds.Bounds(reviewed_on=bounds.EVENT_DATE, next_review_due=bounds.EVENT_DATE)
 
     class Meta:
         verbose_name = "规划回顾"

@@ -96,3 +96,116 @@ def test_workflow_code_can_check_a_value_without_a_form():
         bounds.check(Candidate, "birth_date", date(9999, 12, 31))
     assert "出生日期应在 1900年01月01日 至 2099年12月31日 之间。" in err.value.message_dict["birth_date"]
     bounds.check(Candidate, "birth_date", date(1990, 5, 1))
+
+
+# --- every numeric and date field of every app has a declared range ----------------------
+
+# Apps whose models users fill (directly, by import or through a workflow). A new app
+# (retention …) joins this list and then must declare its ranges too.
+PROJECT_APPS = ("cadre_portal", "notifications", "excel", "dashboards", "reserves", "youth_cadres", "talents", "retention")
+
+# Fields that carry no domain value to bound, and why.
+NOT_BOUNDED = {
+    # Identifiers, not quantities.
+    ("notifications", "Reminder", "target_id"),
+    ("notifications", "PlannedReminder", "target_id"),
+    # An import job's progress and row counters: written only by the import engine from the
+    # rows it counted (EXCEL_MAX_ROWS bounds them), never typed or imported.
+    ("excel", "ImportJob", "progress"),
+    ("excel", "ImportJob", "total_rows"),
+    ("excel", "ImportJob", "new_rows"),
+    ("excel", "ImportJob", "updated_rows"),
+    ("excel", "ImportJob", "unchanged_rows"),
+    ("excel", "ImportJob", "error_rows"),
+}
+
+
+def _bounded_fields():
+    """(model, field) for every number and calendar-date field of the project's concrete
+    models. Timestamps (``DateTimeField``) are the server clock's, never user input."""
+    from django.apps import apps
+    from django.db import models
+
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.app_label not in PROJECT_APPS or meta.proxy or model.__name__.startswith("Historical"):
+            continue
+        for field in meta.concrete_fields:
+            if field.is_relation or isinstance(field, (models.AutoField, models.BigAutoField, models.DateTimeField)):
+                continue
+            if isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField, models.DateField)):
+                yield model, field
+
+
+def _label(model, field):
+    return f"{model._meta.app_label}.{model.__name__}.{field.name}"
+
+
+def test_every_number_and_date_field_declares_its_range():
+    missing = [
+        _label(model, field)
+        for model, field in _bounded_fields()
+        if (model._meta.app_label, model.__name__, field.name) not in NOT_BOUNDED and bounds.limits(model, field.name) is None
+    ]
+    assert missing == [], "declare a range (cadre_portal.bounds.Bounds) for: " + ", ".join(missing)
+
+
+def test_every_declared_range_is_a_database_constraint_a_field_validator_and_a_form_limit():
+    from django.forms import modelform_factory
+
+    wrong = []
+    for model, field in _bounded_fields():
+        rng = bounds.limits(model, field.name)
+        if rng is None:
+            continue
+        if bounds._constraint_name(model, field.name) not in {c.name for c in model._meta.constraints}:
+            wrong.append(f"{_label(model, field)}: no database constraint")
+        if not any(isinstance(v, bounds.RangeValidator) and (v.low, v.high) == (rng.low, rng.high) for v in field.validators):
+            wrong.append(f"{_label(model, field)}: no field validator")
+        if field.editable:
+            form_field = modelform_factory(model, fields=[field.name]).base_fields.get(field.name)
+            bounded = isinstance(form_field, forms.ChoiceField) or any(
+                isinstance(v, bounds.RangeValidator) for v in getattr(form_field, "validators", []))
+            if form_field is not None and not bounded:
+                wrong.append(f"{_label(model, field)}: the model form does not check the range")
+    assert wrong == []
+
+
+def test_every_excel_column_reads_a_range_no_wider_than_its_field():
+    from cadre_portal.excel import resources
+
+    wrong = []
+    for registry in resources.all_registries():
+        model = registry._meta.model
+        if model is None:
+            continue
+        for column in registry.columns():
+            if not hasattr(column, "min_value"):
+                continue
+            rng = column.model_field_range(model)
+            if rng is None:
+                continue
+            low, high = column.min_value, column.max_value
+            if (rng.low is not None and (low is None or low < rng.low)) or (rng.high is not None and (high is None or high > rng.high)):
+                wrong.append(f"{registry.key}.{column.header}: {low}–{high} wider than {rng.low}–{rng.high}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("hours", ["-24", "0", "9999.9"])
+def test_training_hours_outside_half_an_hour_to_a_day_are_refused_by_the_session_form(hours):
+    from reserves.models import TrainingSession
+
+    field = bounds.formfield(TrainingSession, "hours")
+    with pytest.raises(ValidationError) as err:
+        field.clean(hours)
+    assert "学时应在 0.5 至 24 之间。" in err.value.messages
+
+
+def test_the_database_refuses_attendance_hours_that_would_lower_a_total(personas):
+    from reserves.models import Attendance, TrainingSession
+    from reserves.tests import builders as b
+
+    c = b.draft(personas)
+    session = TrainingSession.objects.create(date=date(2025, 3, 1), topic="党史学习", hours=4)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Attendance.objects.create(session=session, candidate=c, hours=-24)

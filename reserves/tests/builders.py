@@ -55,13 +55,22 @@ def grade(name: str) -> CodeItem:
     return CodeItem.objects.get(table=RESERVE_GRADE_TABLE, name=name)
 
 
+def give_hours(personas, c: Candidate, hours, *, day: date) -> None:
+    """Credit ``hours`` through sessions of at most a day's 24 hours (the declared range)."""
+    left, n = Decimal(hours), 1
+    while left > 0:
+        chunk = min(left, Decimal(24))
+        s = TrainingSession.objects.create(date=day, topic=f"集中学习（第{n}期）", hours=chunk, place="县委党校")
+        workflow.record_attendance(session=s, candidates=[c], by=personas.county_staff)
+        left, n = left - chunk, n + 1
+
+
 def complete_cycle(personas, c: Candidate, *, hours=150, grades=("合格", "优秀")) -> Candidate:
     """Give a trainee hours and two appraisals (cycle end still up to the dates)."""
     if hours:
         end = Candidate.objects.values_list("training_end", flat=True).get(pk=c.pk)
         day = min(date.today(), end)  # inside the cycle, where hours count
-        s = TrainingSession.objects.create(date=day, topic="集中学习", hours=Decimal(hours), place="县委党校")
-        workflow.record_attendance(session=s, candidates=[c], by=personas.county_staff)
+        give_hours(personas, c, hours, day=day)
     for year, g in enumerate(grades, start=1):
         Appraisal.objects.create(candidate=c, year=year, appraised_on=date.today(), grade=grade(g), opinion="表现良好。")
     return c

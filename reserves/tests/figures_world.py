@@ -5,12 +5,10 @@ periods, so every reserves figure counts something and the periods differ."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from reserves import workflow
-from reserves.models import Appointment, Appraisal, Promotion, TrainingSession, Transition
+from reserves.models import Appointment, Appraisal, Promotion, Transition
 from reserves.tests import builders
 
 
@@ -28,8 +26,7 @@ def build(personas) -> None:
     # 天城镇: trainees (one with 150 hours), a submission, a pool member, an appointee promoted this year.
     builders.training(personas, t.village_a1, start=today - timedelta(days=200), name="王一")
     done = builders.training(personas, t.village_a1, start=today - timedelta(days=400), name="王二")
-    session = TrainingSession.objects.create(date=today - timedelta(days=30), topic="集中学习", hours=Decimal("150"), place="县委党校")
-    workflow.record_attendance(session=session, candidates=[done], by=personas.county_staff)
+    builders.give_hours(personas, done, 150, day=today - timedelta(days=30))
     builders.submitted(personas, t.village_a2, name="王三")
     recruited = builders.pooled(personas, t.village_a1, name="王四")
     Promotion.objects.create(candidate=recruited, date=today, post="乡镇公务员", unit="崇阳县天城镇人民政府", kind="civil_service_exam")

@@ -93,14 +93,14 @@ def test_the_behind_filter_reads_the_ledger(personas):
     today = date.today()
     behind = b.training(personas, start=today - timedelta(days=365))
     on_pace = b.training(personas, start=today - timedelta(days=365), name="王芳")
-    workflow.record_attendance(session=_session(today - timedelta(days=5), 80), candidates=[on_pace], by=personas.county_staff)
+    b.give_hours(personas, on_pace, 80, day=today - timedelta(days=5))
     found = set(Candidate.objects.behind_on_hours(today).values_list("pk", flat=True))
     assert behind.pk in found and on_pace.pk not in found
 
 
 def test_the_final_inspection_guard_counts_the_stored_hours(personas):
     c = b.training(personas, start=date.today() - timedelta(days=800))
-    workflow.record_attendance(session=_session(date.today() - timedelta(days=100), 150), candidates=[c], by=personas.county_staff)
+    b.give_hours(personas, c, 150, day=date.today() - timedelta(days=100))
     c = Candidate.objects.get(pk=c.pk)
     assert not any("学时" in p for p in workflow.final_inspection_blockers(c))
 

@@ -1,12 +1,10 @@
 """Queryset helpers the reminders and the overview rely on, computed in the database."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 
-from reserves import workflow
-from reserves.models import Candidate, FollowUpVisit, TrainingSession
+from reserves.models import Candidate, FollowUpVisit
 from reserves.tests import builders as b
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +13,7 @@ pytestmark = pytest.mark.django_db
 def _with_hours(personas, start, hours):
     c = b.training(personas, start=start)
     if hours:
-        s = TrainingSession.objects.create(date=start, topic="集中学习", hours=Decimal(hours))
-        workflow.record_attendance(session=s, candidates=[c], by=personas.county_staff)
+        b.give_hours(personas, c, hours, day=start)
     return c
 
 

@@ -55,9 +55,7 @@ def trainee(personas, village, name, start):
 
 
 def attend(personas, candidate, day, hours):
-    session = TrainingSession.objects.create(date=day, topic="集中学习", hours=Decimal(hours), place="县委党校")
-    workflow.record_attendance(session=session, candidates=[candidate], by=personas.county_staff)
-    return session
+    builders.give_hours(personas, candidate, hours, day=day)
 
 
 def test_every_reserves_kind_is_registered():
