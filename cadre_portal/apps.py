@@ -21,5 +21,16 @@ class CadrePortalConfig(AppConfig):
         connection_created.connect(_sqlite_wal, dispatch_uid="cadre_portal_sqlite_wal")
         from cadre_portal import audit  # noqa: F401  (connects the login signals)
         from cadre_portal.home import register
+        from cadre_portal.notifications import schedule
+        from cadre_portal.tasks import HOUSEKEEPING_TASK
 
         register()
+        # The admin has autodiscovered every app's admin by now (it comes first in
+        # INSTALLED_APPS): deleting there becomes an administrator's audited purge.
+        from django.contrib import admin
+
+        from cadre_portal import purge
+
+        purge.guard_admin_site(admin.site)
+        schedule.register(HOUSEKEEPING_TASK, "每日清理（过期会话、审计日志归档）", crontab="30 2 * * *",
+                          description="删除过期会话和 30 天前已完成的后续任务；超过留存期的审计日志写入归档文件后删除，并记审计日志。")

@@ -102,10 +102,25 @@ LABELS: dict[str, str] = {
     "level": "锁定次数",
     "minutes": "锁定时长",
     "limit": "失败次数上限",
+    # attendance saved for a block
+    "added": "新增出勤人数",
+    "removed_count": "取消出勤人数",
+    "removed_names": "取消出勤人员",
+    # an administrator's purge (cadre_portal.purge)
+    "model": "数据类型",
+    "names": "删除的记录",
+    "counts": "删除数量（含连带删除）",
+    "ids": "记录编号",
+    # audit archive (cadre_portal.housekeeping)
+    "cutoff": "归档截止时间",
+    "first": "最早一条的时间",
+    "last": "最晚一条的时间",
+    "first_id": "最早一条的编号",
+    "last_id": "最晚一条的编号",
 }
 
 # Keys that only serve a reference already shown (a bank entry's cadre is named by ``cadre``).
-HIDDEN = {"record_id"}
+HIDDEN = {"record_id", "ids", "first_id", "last_id"}
 
 ORDER = list(LABELS)
 

@@ -393,6 +393,8 @@ class AuditEvent(models.Model):
         TRANSITION = "transition", "流程操作"
         PASSWORD_CHANGE = "password_change", "修改密码"
         REMINDER_SCAN = "reminder_scan", "提醒扫描"
+        ARCHIVE = "audit_archive", "审计日志归档"
+        PURGE = "purge", "彻底删除"
         OTHER = "other", "其他"
 
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)

@@ -255,6 +255,10 @@ MEDIA_URL = "/media/"
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 BACKUP_KEEP_DAYS = env_int("BACKUP_KEEP_DAYS", 30)
 BACKUP_KEEP_MIN = env_int("BACKUP_KEEP_MIN", 3)
+# Audit events are kept at least six months (网络安全法); older ones are archived to
+# gzip'd JSON-lines files here by the nightly housekeeping (cadre_portal.housekeeping).
+AUDIT_KEEP_DAYS = env_int("AUDIT_KEEP_DAYS", 190)
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", BASE_DIR / "audit_archive"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1410,13 +1410,14 @@ def record_attendance(*, session: TrainingSession, candidates, by, replace: bool
     visible = Candidate.objects.visible_to(by).filter(stage=Stage.TRAINING)
     pks = {c.pk for c in candidates}
     _check_attendees(session, visible, pks)
-    touched = set()
+    touched, removed = set(), []
     if replace:
         dropped = Attendance.objects.filter(session=session, candidate__in=visible, status__in=Attendance.ATTENDED).exclude(
             candidate__in=pks)
         if within is not None:
             dropped = dropped.filter(candidate_id__in=list(within))
-        touched |= set(dropped.values_list("candidate_id", flat=True))
+        removed = list(dropped.order_by("candidate__name").values_list("candidate_id", "candidate__name"))
+        touched |= {pk for pk, _ in removed}
         dropped.delete()
     existing = dict(Attendance.objects.filter(session=session, candidate__in=pks).values_list("candidate_id", "status"))
     back = [pk for pk, status in existing.items() if status == Attendance.Status.LEAVE]
@@ -1432,8 +1433,13 @@ def record_attendance(*, session: TrainingSession, candidates, by, replace: bool
         except IntegrityError:  # a writer that did not take the session lock (another path) got there first
             raise AlreadyHandled("本次培训的出勤刚由他人登记，请刷新页面后查看。") from None
     refresh_hours_ledger(touched | {a.candidate_id for a in new})
+    removed_names = [name for _, name in removed]
+    summary = f"登记培训出勤：{session}（出勤 {len(pks)} 人，新增 {len(new)} 人"
+    if removed:
+        summary += f"，取消 {len(removed)} 人：{'、'.join(removed_names[:10])}{'等' if len(removed) > 10 else ''}"
     audit.record(
-        AuditEvent.Kind.OTHER, user=by, summary=f"登记培训出勤：{session}（{len(pks)} 人）", session=session.pk, count=len(pks)
+        AuditEvent.Kind.OTHER, user=by, summary=summary + "）", session=session.pk, count=len(pks), added=len(new),
+        removed_count=len(removed), removed_names=removed_names,
     )
     return len(new)
 
