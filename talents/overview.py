@@ -63,7 +63,9 @@ def build(user, year: int) -> dict:
                                "recruited": recruited.get((str(y), key))} for key, label in choices]}
         for y in reversed(years)
     ]
-    kinds = [(i, c) for i, c in enumerate(platforms.categories) if platforms.column_totals[i]]
+    # A viewer with no platform in scope gets no columns at all (a unit contact): no totals to read.
+    kinds = [(i, c) for i, c in enumerate(platforms.categories)
+             if i < len(platforms.column_totals) and platforms.column_totals[i]]
     platform_table = {
         "levels": platforms.series,
         "rows": [{"kind": c.label, "cells": [platforms.cells[j][i] for j in range(len(platforms.series))],

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from cadre_portal import identity, lists
+from cadre_portal import bounds, identity, lists
 from cadre_portal.models import DOMAIN_DEPARTMENTS, Domain
 from talents import domains, forms, history, overview as overview_data, services, workflow
 from talents.filters import ArtsOrganizationFilter, PlatformFilter, TalentFilter
@@ -363,6 +363,8 @@ def plan_list(request):
     try:
         year = int(request.GET.get("year") or (years[0] if years else date.today().year))
     except ValueError:
+        year = date.today().year
+    if not bounds.PLAN_YEAR.contains(year):  # a year no plan can have: ignored like any bad filter
         year = date.today().year
     lines = list(services.plan_lines_for(user, key, year))
     plan = lines[0].plan if lines else RecruitmentPlan.objects.visible_to(user).filter(domain=key, year=year).first()
