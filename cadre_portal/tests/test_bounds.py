@@ -117,6 +117,10 @@ NOT_BOUNDED = {
     ("excel", "ImportJob", "updated_rows"),
     ("excel", "ImportJob", "unchanged_rows"),
     ("excel", "ImportJob", "error_rows"),
+    # The same for a background export's progress and row counters.
+    ("excel", "ExportJob", "progress"),
+    ("excel", "ExportJob", "total_rows"),
+    ("excel", "ExportJob", "rows_written"),
 }
 
 
