@@ -102,6 +102,7 @@ LABELS: dict[str, str] = {
     "level": "锁定次数",
     "minutes": "锁定时长",
     "limit": "失败次数上限",
+    "background": "后台导出",
     # attendance saved for a block
     "added": "新增出勤人数",
     "removed_count": "取消出勤人数",
