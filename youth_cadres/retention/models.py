@@ -114,7 +114,8 @@ class CareRecord(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
-    ranges = bounds.Bounds(entered_on=bounds.EVENT_DATE, interval_months=INTERVAL_MONTHS)
+    ranges = bounds.Bounds(entered_on=bounds.EVENT_DATE, interval_months=INTERVAL_MONTHS, next_due=bounds.EVENT_DATE,
+                           last_interview_on=bounds.EVENT_DATE, outcome_on=bounds.EVENT_DATE, ended_on=bounds.EVENT_DATE)
 
     objects = CareRecordQuerySet.as_manager()
     history = HistoricalRecords()
@@ -205,6 +206,8 @@ class CareTransition(models.Model):
 
     objects = InterviewQuerySet.as_manager()
     history = HistoricalRecords()
+
+    ranges = bounds.Bounds(on=bounds.EVENT_DATE)
 
     class Meta:
         verbose_name = "留才办理记录"
@@ -340,7 +343,7 @@ class Demand(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
-    ranges = bounds.Bounds(raised_on=bounds.EVENT_DATE, due_on=bounds.EVENT_DATE, pay_rise=MONEY)
+    ranges = bounds.Bounds(raised_on=bounds.EVENT_DATE, due_on=bounds.EVENT_DATE, pay_rise=MONEY, closed_on=bounds.EVENT_DATE)
 
     objects = DemandQuerySet.as_manager()
     history = HistoricalRecords()
