@@ -186,6 +186,8 @@ class SelectionStandard(models.Model):
     objects = models.Manager()
     history = HistoricalRecords()
 
+    field_ranges = bounds.Bounds(published_on=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "后备干部选拔标准"
         verbose_name_plural = "后备干部选拔标准"
@@ -383,7 +385,7 @@ class Candidate(PersonFields):
     field_ranges = bounds.Bounds(
         inspection_date=bounds.EVENT_DATE, training_start=bounds.EVENT_DATE, training_end=bounds.EVENT_DATE,
         hours_attended=(Decimal("0"), Decimal("10000")), hours_behind_from=bounds.EVENT_DATE,
-        key_training_since=bounds.EVENT_DATE,
+        key_training_since=bounds.EVENT_DATE, cycle_number=(1, 20), hours_required=(0, 1000),
     )
 
     class Meta:
@@ -756,7 +758,7 @@ class Appraisal(models.Model):
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
 
-    field_ranges = bounds.Bounds(year=(1, 2), appraised_on=bounds.EVENT_DATE, raters=(0, 9999))
+    field_ranges = bounds.Bounds(year=(1, 2), appraised_on=bounds.EVENT_DATE, raters=(0, 9999), cycle=(1, 20))
 
     class Meta:
         verbose_name = "年度评议"
@@ -839,6 +841,10 @@ class FurtherTraining(models.Model):
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
+
+    field_ranges = bounds.Bounds(cycle_number=(1, 20), start=bounds.EVENT_DATE, end=bounds.EVENT_DATE, hours_required=(0, 1000),
+                                 previous_start=bounds.EVENT_DATE, previous_end=bounds.EVENT_DATE,
+                                 previous_hours=(Decimal("0"), Decimal("10000")))
 
     class Meta:
         verbose_name = "继续培养"
@@ -928,6 +934,8 @@ class ElectionNomination(models.Model):
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
 
+    field_ranges = bounds.Bounds(nominated_on=bounds.EVENT_DATE, election_date=bounds.EVENT_DATE)
+
     class Meta:
         verbose_name = "换届第一人选提名"
         verbose_name_plural = "换届第一人选提名"
@@ -985,7 +993,7 @@ class FollowUpVisit(models.Model):
     history = HistoricalRecords()
     scope_region_field = "candidate__village"
 
-    field_ranges = bounds.Bounds(due_date=bounds.EVENT_DATE, visited_on=bounds.EVENT_DATE)
+    field_ranges = bounds.Bounds(due_date=bounds.EVENT_DATE, visited_on=bounds.EVENT_DATE, adjusted_on=bounds.EVENT_DATE)
 
     class Meta:
         verbose_name = "首年度回访"
