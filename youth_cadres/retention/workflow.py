@@ -311,22 +311,11 @@ def record_interview(*, care: CareRecord, by, held_on: date, interviewer, state_
     care = _lock_care(by, care.pk)
     if not care.is_active:
         raise WorkflowError("该人员已结束留才关怀，不能再登记访谈。")
-    if held_on is None:
-        raise WorkflowError("请填写访谈日期。")
-    if held_on > date.today():
-        raise WorkflowError("访谈日期不能晚于今天。")
-    if held_on < care.entered_on:
-        raise WorkflowError(f"访谈日期不能早于纳入关怀日期（{care.entered_on:%Y年%m月%d日}）。")
-    if interviewer is None:
-        raise WorkflowError("请填写访谈人。")
-    state_of_mind = _text(state_of_mind, "请填写思想和工作动态。")
-    if intention not in Intention.values:
-        raise WorkflowError("请选择本人意向（安心工作、有离开意向或已提出调离）。")
-    unit_opinion = (unit_opinion or "").strip()
-    if unit_heard and not unit_opinion:
-        raise WorkflowError("同时访谈了所在单位时，请填写单位意见。")
+    state_of_mind, unit_opinion = check_interview(
+        entered_on=care.entered_on, held_on=held_on, interviewer=interviewer, state_of_mind=state_of_mind,
+        intention=intention, unit_heard=unit_heard, unit_opinion=unit_opinion)
     for item in demands:
-        _check_new_demand(item, raised_on=held_on)
+        check_new_demand(item, raised_on=held_on)
     interview = Interview.objects.create(
         care=care, held_on=held_on, interviewer=interviewer, unit_heard=unit_heard, unit_opinion=unit_opinion,
         state_of_mind=state_of_mind, intention=intention, recorded_by=by,
@@ -348,7 +337,38 @@ def record_interview(*, care: CareRecord, by, held_on: date, interviewer, state_
     return interview
 
 
-def _check_new_demand(item: NewDemand, *, raised_on: date) -> None:
+def check_interview(*, entered_on: date, held_on: date | None, interviewer, state_of_mind: str, intention: str,
+                    unit_heard: bool = False, unit_opinion: str = "") -> tuple[str, str]:
+    """The checks of an interview of a person under care since ``entered_on`` (a
+    ``WorkflowError`` for the first problem); returns the cleaned texts
+    ``(state_of_mind, unit_opinion)``. Also used by the Excel registry's preview."""
+    if held_on is None:
+        raise WorkflowError("请填写访谈日期。")
+    if held_on > date.today():
+        raise WorkflowError("访谈日期不能晚于今天。")
+    if held_on < entered_on:
+        raise WorkflowError(f"访谈日期不能早于纳入关怀日期（{entered_on:%Y年%m月%d日}）。")
+    if interviewer is None:
+        raise WorkflowError("请填写访谈人。")
+    state_of_mind = _text(state_of_mind, "请填写思想和工作动态。")
+    if intention not in Intention.values:
+        raise WorkflowError("请选择本人意向（安心工作、有离开意向或已提出调离）。")
+    unit_opinion = (unit_opinion or "").strip()
+    if unit_heard and not unit_opinion:
+        raise WorkflowError("同时访谈了所在单位时，请填写单位意见。")
+    return state_of_mind, unit_opinion
+
+
+def check_raised_on(*, entered_on: date, raised_on: date) -> None:
+    """A demand's date: not in the future, not before the person's care began."""
+    if raised_on > date.today():
+        raise WorkflowError("诉求提出日期不能晚于今天。")
+    if raised_on < entered_on:
+        raise WorkflowError(f"诉求提出日期不能早于纳入关怀日期（{entered_on:%Y年%m月%d日}）。")
+
+
+def check_new_demand(item: NewDemand, *, raised_on: date) -> None:
+    """The checks of a new demand raised on ``raised_on`` (also the Excel preview's)."""
     _category(item.category)
     _text(item.content, "请填写诉求内容。")
     _owner(item.owner)
@@ -384,11 +404,8 @@ def raise_demand(*, care: CareRecord, by, item: NewDemand, raised_on: date | Non
     if not care.is_active:
         raise WorkflowError("该人员已结束留才关怀。")
     raised_on = raised_on or date.today()
-    if raised_on > date.today():
-        raise WorkflowError("诉求提出日期不能晚于今天。")
-    if raised_on < care.entered_on:
-        raise WorkflowError(f"诉求提出日期不能早于纳入关怀日期（{care.entered_on:%Y年%m月%d日}）。")
-    _check_new_demand(item, raised_on=raised_on)
+    check_raised_on(entered_on=care.entered_on, raised_on=raised_on)
+    check_new_demand(item, raised_on=raised_on)
     return _create_demand(care, item, by=by, raised_on=raised_on)
 
 
@@ -476,6 +493,25 @@ def _close(demand: Demand, key: str, *, by, closed_on: date, resolution: str, pa
             body=resolution[:300], link=demand.get_absolute_url(),
         )
     return demand
+
+
+def check_closing(*, status: str, raised_on: date, closed_on: date | None, resolution: str, category_code: str,
+                  pay_rise=None) -> None:
+    """The checks ``resolve`` / ``refuse`` make of a closing to ``status`` (已解决 or
+    无法解决), for the Excel registry's preview (a ``WorkflowError`` for the first problem)."""
+    if status == Status.RESOLVED:
+        _text(resolution, "办结诉求时请填写办理结果。")
+    else:
+        _text(resolution, "办结为“无法解决”时请填写原因。")
+    if closed_on is None:
+        raise WorkflowError("请填写办结日期。")
+    if closed_on > date.today():
+        raise WorkflowError("办结日期不能晚于今天。")
+    if closed_on < raised_on:
+        raise WorkflowError("办结日期不能早于诉求提出日期。")
+    rise = _money(pay_rise, "增资金额")
+    if status == Status.RESOLVED and category_code == codes.PAY and (rise is None or rise <= 0):
+        raise WorkflowError("薪酬增资诉求办结为“已解决”时，请填写每月增资金额（元）。")
 
 
 @atomic_write
