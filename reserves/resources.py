@@ -246,8 +246,8 @@ class NominationResource(ExcelResource):
         return records
 
     def check_new(self, row):
-        """A new nominee under the minimum age is refused, as on the form (an age outside
-        the usual band is shown as a warning on the person's page); a county import at a
+        """A new nominee under the minimum age is refused, as on the form; an age outside
+        the usual band is a warning in the preview (and on the person's page); a county import at a
         stage must bring that stage's data."""
         birth = row.values.get("birth_date")
         if birth is None and row.values.get("id_number"):
@@ -256,8 +256,12 @@ class NominationResource(ExcelResource):
             except idcard.IDNumberError:
                 birth = None
         check = nominee_age_check(birth)
-        if check is not None and check[0] == "refuse":
-            row.error("出生日期" if "birth_date" in row.present else "身份证号码", check[1])
+        if check is not None:
+            header = "出生日期" if "birth_date" in row.present else "身份证号码"
+            if check[0] == "refuse":
+                row.error(header, check[1])
+            else:
+                row.warn(header, check[1] + "请核实后再确认导入；导入后人员页面会显示此提示。")
         self._check_stage_data(row)
 
     def outside_scope(self, keys):

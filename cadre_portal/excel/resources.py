@@ -127,10 +127,16 @@ class RowResult:
     errors: list = field(default_factory=list)  # [(header, message)]
     raw: dict = field(default_factory=dict)  # header -> cell as read (for the preview)
     changes: list = field(default_factory=list)  # headers whose value an update changes
+    warnings: list = field(default_factory=list)  # [(header, message)]: written all the same, shown in the preview
 
     def error(self, header: str, message: str):
         self.errors.append((header, message))
         self.status = "error"
+
+    def warn(self, header: str, message: str):
+        """A point the user should check before confirming (e.g. an age outside the usual
+        band): the row is still written; the preview lists it with its row and column."""
+        self.warnings.append((header, message))
 
 
 class ExportParamsError(ValueError):

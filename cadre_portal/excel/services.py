@@ -225,6 +225,10 @@ def _validate(job: ImportJob) -> ImportJob:
         "headers": headers,
         "rows": [{"row": r.number, "status": r.status, "cells": engine.display(r, headers),
                   "changes": r.changes} for r in shown],
+        "warnings": [
+            {"row": r.number, "column": header, "message": message}
+            for r in results if r.status in ("new", "update") for header, message in r.warnings
+        ][:MAX_ERRORS_KEPT],
         "ignored_headers": [h for h in table.unknown_headers if h not in resource.known_headers()][:20],
         "sheet": table.sheet,
         "header_row": table.header_row,

@@ -564,6 +564,22 @@ def test_an_imported_nominee_under_eighteen_is_refused(personas, officer, tmp_pa
     assert not Candidate.objects.exists()
 
 
+def test_an_imported_nominee_outside_the_usual_age_band_is_a_warning_in_the_preview(personas, officer, tmp_path):
+    today = date.today()
+    older = date(today.year - 50, 1, 1) if (today.month, today.day) > (1, 1) else date(today.year - 51, 1, 1)
+    path = files.write_xlsx(tmp_path / "n.xlsx", [HEADER, person(1), person(2, birth=older)])
+    upload(officer, "reserve_nominations", path)
+    job = last_job(personas.officer_a)
+    assert job.status == ImportJob.Status.PREVIEWED and job.errors == [] and job.new_rows == 2
+    [warning] = job.preview["warnings"]
+    assert (warning["row"], warning["column"]) == (3, "出生日期")
+    assert warning["message"].startswith("年龄 50 岁，超出通常 20–45 岁的范围。")
+    page = officer.get(reverse("excel:job", args=[job.pk])).content.decode()
+    assert "请核实（这些行仍会写入）" in page and "年龄 50 岁，超出通常 20–45 岁的范围。" in page
+    confirm(officer, job)
+    assert Candidate.objects.count() == 2
+
+
 # --- the five aspects in the nominations file (issue 13 item 4) --------------------------------------------------
 
 RATING_HEADERS = [f"{name}（考察测评等次）" for name in ["讲政治", "重品行", "测素能", "评表现", "访口碑"]]
