@@ -68,6 +68,9 @@ class CategoryColumn(CodeColumn):
     def to_cell(self, values, ctx):
         return values[0]
 
+    def describe(self, ctx):
+        return f"填类别名称：{'、'.join(name for _pk, name in self.choices())}（见下拉列表）"
+
 
 @register
 class MeasureResource(ExcelResource):

@@ -260,3 +260,11 @@ def test_the_preview_of_demands_reads_people_and_owners_in_a_fixed_number_of_que
         assert all(r.status == "new" for r in result), [r.errors for r in result]
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_demand_template_says_categories_are_given_by_name(personas):
+    """Categories are read by name only (the code table's codes are not typed by users)."""
+    resource = get("retention_demands")(user=personas.county_staff)
+    column = next(c for c in resource.import_columns() if c.header == "诉求类别")
+    text = column.describe(resource.ctx)
+    assert text.startswith("填类别名称：住房") and "代码" not in text
