@@ -7,8 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from reserves import workflow
-from reserves.models import Appraisal, Candidate, TrainingSession
+from reserves.models import Appraisal, Candidate
 from reserves.tests import builders as b
 from reserves.tests.test_browser import _act, _login
 
@@ -49,8 +48,7 @@ def test_continue_training_from_the_filed_inspection_to_the_pool(page, live_serv
     Candidate.objects.filter(pk=person.pk).update(
         training_start=date.today() - timedelta(days=370), training_end=date.today() - timedelta(days=5)
     )
-    session = TrainingSession.objects.create(date=date.today() - timedelta(days=60), topic="继续培养专题", hours=Decimal("75"))
-    workflow.record_attendance(session=session, candidates=[person], by=personas.county_staff)
+    b.give_hours(personas, person, Decimal("75"), day=date.today() - timedelta(days=60))  # sessions of at most 24 hours
     Appraisal.objects.create(candidate=person, cycle=2, year=1, appraised_on=date.today() - timedelta(days=10),
                              grade=b.grade("合格"), opinion="进步明显。")
 
