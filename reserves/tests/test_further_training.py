@@ -76,8 +76,7 @@ def test_the_further_period_needs_its_own_appraisal_and_hours_before_inspection(
 
 def test_the_further_period_can_be_inspected_again_and_enter_the_pool(personas):
     c, _period = _continued_a_year_ago(personas)
-    session = TrainingSession.objects.create(date=date.today() - timedelta(days=30), topic="专题", hours=Decimal("75"))
-    workflow.record_attendance(session=session, candidates=[c], by=personas.county_staff)
+    b.give_hours(personas, c, Decimal("75"), day=date.today() - timedelta(days=30))  # sessions of at most 24 hours
     Appraisal.objects.create(candidate=c, cycle=2, year=1, appraised_on=date.today(), grade=b.grade("合格"), opinion="进步明显。")
     c.refresh_from_db()
     assert workflow.final_inspection_blockers(c) == []

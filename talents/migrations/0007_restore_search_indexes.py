@@ -1,0 +1,20 @@
+from django.db import migrations
+
+
+def restore_search_indexes(apps, schema_editor):
+    """The range constraints of 0006_field_ranges make SQLite rebuild the talent table, which drops
+    the person-search indexes created outside the model state: create them again
+    (IF NOT EXISTS: nothing happens on PostgreSQL, where the table is altered in place)."""
+    from cadre_portal.people import PersonSearchIndexes
+
+    state = type("State", (), {"apps": apps})()
+    PersonSearchIndexes("talent").database_forwards("talents", schema_editor, state, state)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("talents", "0006_field_ranges"),
+    ]
+
+    operations = [migrations.RunPython(restore_search_indexes, migrations.RunPython.noop)]
